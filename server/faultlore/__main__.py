@@ -1,0 +1,5 @@
+"""Run the command-line interface: ``python -m faultlore``."""
+
+from faultlore.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""Required literals: strings every match of a pattern must contain.
+
+The matcher feeds them to one Aho-Corasick automaton so that a pattern is only tried
+on lines that hold one of its literals. The analysis is conservative: when unsure it
+returns None ("no requirement"), which costs speed, never a match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re._constants as sre
+import re._parser as sre_parse
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MIN_LITERAL = 3
+"""Shorter literals hit too many lines to be worth a prefilter."""
+
+MAX_ALTERNATIVES = 64
+
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
+
+
+def required_literals(
+    pattern: str, *, ignore_case: bool = True
+) -> tuple[str, ...] | None:
+    """Literals one of which occurs in every match of *pattern*, lower-cased.
+
+    Returns None when no such set of useful literals is found, or when the pattern
+    uses syntax only the ``regex`` package knows (the analysis reads Python's own
+    parser).
+    """
+    try:
+        parsed = sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE if ignore_case else 0)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means "no analysis"
+        logger.debug("no literal analysis for %r: %s", pattern, exc)
+        return None
+    _, required = _sequence(list(parsed))
+    if not required:
+        return None
+    literals = tuple(sorted({literal.lower() for literal in required}))
+    if min(len(literal) for literal in literals) < MIN_LITERAL:
+        return None
+    return literals
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> tuple[str | None, set[str] | None]:
+    """Analyse a sequence: (its exact text if it is all literal, best required set)."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    exact = True
+
+    def close_run() -> None:
+        if run:
+            candidates.append({"".join(run)})
+            run.clear()
+
+    for op, value in items:
+        if op is sre.LITERAL:
+            run.append(chr(value))
+            continue
+        if op is sre.AT:
+            continue
+        if op is sre.IN and len(value) == 1 and value[0][0] is sre.LITERAL:
+            run.append(chr(value[0][1]))
+            continue
+        if op is sre.SUBPATTERN or op is getattr(sre, "ATOMIC_GROUP", None):
+            body = value[-1] if op is sre.SUBPATTERN else value
+            inner_exact, inner_required = _sequence(list(body))
+            if inner_exact is not None:
+                run.append(inner_exact)
+                continue
+            exact = False
+            close_run()
+            if inner_required:
+                candidates.append(inner_required)
+            continue
+        exact = False
+        close_run()
+        if op is sre.BRANCH:
+            branch_sets = []
+            for branch in value[1]:
+                branch_exact, branch_required = _sequence(list(branch))
+                chosen = {branch_exact} if branch_exact else branch_required
+                if not chosen:
+                    branch_sets = []
+                    break
+                branch_sets.append(chosen)
+            union = set().union(*branch_sets) if branch_sets else set()
+            if union and len(union) <= MAX_ALTERNATIVES:
+                candidates.append(union)
+        elif op in _REPEATS:
+            low, _high, body = value
+            if low >= 1:
+                inner_exact, inner_required = _sequence(list(body))
+                chosen = {inner_exact} if inner_exact else inner_required
+                if chosen:
+                    candidates.append(chosen)
+        # Anything else (classes, any, lookarounds, backrefs) requires nothing.
+    close_run()
+
+    text = None
+    if exact and len(candidates) <= 1:
+        text = next(iter(candidates[0])) if candidates else ""
+    usable = [c for c in candidates if c and all(c_ for c_ in c)]
+    if not usable:
+        return text, None
+    best = max(usable, key=lambda c: (min(len(s) for s in c), -len(c)))
+    return text, best
