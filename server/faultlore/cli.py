@@ -165,9 +165,9 @@ def check(
         highlight=False, soft_wrap=True, force_terminal=color, no_color=color is False
     )
     if output_format == "json":
-        out.out(to_json(located), highlight=False)
+        click.echo(to_json(located))
     elif output_format == "sarif":
-        out.out(to_sarif(located, kb), highlight=False)
+        click.echo(to_sarif(located, kb))
     else:
         for item in located:
             f = item.finding
@@ -228,12 +228,9 @@ def kb_group() -> None:
 def kb_list(kb_paths: tuple[Path, ...], no_bundled: bool) -> None:
     """One signature a line: id, domain, category, title."""
     kb = load(kb_paths, no_bundled, Console(stderr=True))
-    out = Console(highlight=False, soft_wrap=True)
     for signature in kb:
-        out.out(
-            f"{signature.id}\t{signature.domain}\t{signature.category}\t{signature.title}",
-            highlight=False,
-        )
+        fields = (signature.id, signature.domain, signature.category, signature.title)
+        click.echo("\t".join(fields))
 
 
 @kb_group.command(name="validate")

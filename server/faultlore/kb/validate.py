@@ -50,6 +50,11 @@ def _walk(
                 problems.append(
                     "nested quantifier: a repeated group holds an unbounded repeat (catastrophic backtracking)"
                 )
+            if (high == _UNBOUNDED or high > 1) and _ambiguous_alternation(list(body)):
+                problems.append(
+                    "repeated alternatives that can match alike, as in (a|aa)+ "
+                    "(catastrophic backtracking)"
+                )
             if high == _UNBOUNDED:
                 unbounded = True
                 trailing = all(
@@ -130,6 +135,26 @@ def _delimited(body: list[tuple[Any, Any]]) -> bool:
         elif op in (sre.SUBPATTERN, sre.BRANCH):
             return False
     return True
+
+
+def _ambiguous_alternation(body: list[tuple[Any, Any]]) -> bool:
+    """A repeated body holding an alternation with an empty branch.
+
+    Python's parser factors a common prefix out of alternatives, so ``(a|aa)+``
+    reads as ``(a(?:|a))+``: the empty branch is what makes each iteration's length
+    ambiguous. Two branches that start with the same character are caught too.
+    """
+    for op, value in body:
+        if op is sre.SUBPATTERN and _ambiguous_alternation(list(value[-1])):
+            return True
+        if op is sre.BRANCH:
+            branches = [list(branch) for branch in value[1]]
+            if any(not branch for branch in branches):
+                return True
+            firsts = [b[0][1] for b in branches if b[0][0] is sre.LITERAL]
+            if len(firsts) != len(set(firsts)):
+                return True
+    return False
 
 
 def _is_wildcard(body: Any) -> bool:

@@ -1,0 +1,185 @@
+"""The faultlore command: formats, exit statuses, explain and kb subcommands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from faultlore.cli import main
+from tests.conftest import DATA
+
+SMALL = str(DATA / "kb" / "small.json")
+NGINX_ERROR = (
+    '2024/01/02 10:11:12 [error] 7#7: *1 client intended to send too large body: '
+    '1048577 bytes, client: 192.0.2.1, server: _, request: "POST /upload HTTP/1.1"\n'
+)
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    (tmp_path / "error.log").write_text("ok\n" + NGINX_ERROR)
+    (tmp_path / "clean.log").write_text("nothing to see\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "sshd_config").write_text("Port 22\nUsePrivilegeSeparation yes\n")
+    (tmp_path / "sub" / "picture.png").write_bytes(b"\x89PNG\x00\x00binary")
+    return tmp_path
+
+
+def test_text_format_is_one_finding_a_line(logs: Path) -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, str(logs / "error.log"))
+
+    assert result.exit_code == 1
+    column = NGINX_ERROR.index("client intended") + 1
+    assert result.stdout == (
+        f"{logs / 'error.log'}:2:{column}: error: nginx rejected a request body larger "
+        "than client_max_body_size [test/nginx-body-too-large]\n"
+    )
+
+
+def test_folder_recursion_uses_file_kinds_and_skips_binaries(logs: Path) -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, "--format", "json", str(logs))
+
+    found = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert sorted((Path(f["path"]).name, f["id"]) for f in found) == [
+        ("error.log", "test/nginx-body-too-large"),
+        ("sshd_config", "test/sshd-use-privilege-separation"),
+    ]
+
+
+def test_json_format_fields_are_one_based(logs: Path) -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, "--format", "json", str(logs / "error.log"))
+
+    [finding] = json.loads(result.stdout)
+    start = NGINX_ERROR.index("client intended")
+    assert finding["line"] == finding["end_line"] == 2
+    assert finding["column"] == start + 1
+    assert finding["end_column"] == NGINX_ERROR.index(", client:") + 1
+    assert finding["severity"] == "error"
+    assert finding["id"] == "test/nginx-body-too-large"
+    assert finding["message"].startswith("nginx rejected")
+
+
+def test_sarif_output_is_valid_sarif_2_1_0(logs: Path) -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, "--format", "sarif", str(logs))
+
+    sarif = json.loads(result.stdout)
+    jsonschema.Draft7Validator(json.loads((DATA / "sarif-2.1.0-subset.schema.json").read_text())).validate(sarif)
+    run_ = sarif["runs"][0]
+    rules = {rule["id"]: rule for rule in run_["tool"]["driver"]["rules"]}
+    assert set(rules) == {"test/nginx-body-too-large", "test/sshd-use-privilege-separation"}
+    assert rules["test/nginx-body-too-large"]["helpUri"].startswith("https://nginx.org/")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+    assert any(uri.endswith("error.log") for uri in uris)
+    for result_ in run_["results"]:
+        assert run_["tool"]["driver"]["rules"][result_["ruleIndex"]]["id"] == result_["ruleId"]
+
+
+def test_stdin_is_scanned() -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, "-", stdin=NGINX_ERROR)
+
+    assert result.exit_code == 1
+    assert result.stdout.startswith("-:1:")
+
+
+def test_nothing_found_exits_zero(logs: Path) -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, str(logs / "clean.log"))
+
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["check"], id="no-path"),
+        pytest.param(["check", "--format", "xml", "x.log"], id="bad-format"),
+        pytest.param(["check", "/definitely/not/here.log"], id="missing-file"),
+    ],
+)
+def test_usage_and_input_errors_exit_two(args: list[str]) -> None:
+    result = run(*args)
+
+    assert result.exit_code == 2
+
+
+def test_binary_file_named_explicitly_is_an_error(logs: Path) -> None:
+    result = run("check", "--no-bundled", "--kb", SMALL, str(logs / "sub" / "picture.png"))
+
+    assert result.exit_code == 2
+    assert "picture.png: binary data" in result.stderr
+
+
+def test_broken_kb_is_reported_and_the_rest_still_works(logs: Path) -> None:
+    result = run(
+        "check", "--no-bundled", "--kb", str(DATA / "kb" / "bad-regex.json"), "--kb", SMALL,
+        str(logs / "error.log"),
+    )
+
+    assert "bad-regex.json:2: record test/unbalanced: at /regex: regex does not compile" in result.stderr
+    assert "test/nginx-body-too-large" in result.stdout
+    assert result.exit_code == 2
+
+
+def test_explain_prints_the_card() -> None:
+    result = run("explain", "--no-bundled", "--kb", SMALL, "test/nginx-body-too-large")
+
+    assert result.exit_code == 0
+    assert "client_max_body_size" in result.stdout
+    assert "Raise client_max_body_size" in result.stdout
+    assert result.stdout.index("Raise client_max_body_size") < result.stdout.index("Log the size")
+    assert "Restart the client" in result.stdout and "90%" in result.stdout
+
+
+def test_explain_unknown_id_suggests_close_ones() -> None:
+    result = run("explain", "--no-bundled", "--kb", SMALL, "nginx")
+
+    assert result.exit_code == 2
+    assert "test/nginx-body-too-large" in result.stderr
+
+
+def test_kb_list_prints_id_domain_category_title() -> None:
+    result = run("kb", "list", "--no-bundled", "--kb", SMALL)
+
+    lines = result.stdout.splitlines()
+    assert len(lines) == 6
+    assert lines[0].split("\t")[:3] == ["test/nginx-body-too-large", "web", "limit_reached"]
+
+
+def test_kb_validate_passes_good_and_fails_bad() -> None:
+    good = run("kb", "validate", SMALL)
+    bad = run("kb", "validate", str(DATA / "kb" / "catastrophic.json"))
+
+    assert good.exit_code == 0, good.stderr
+    assert bad.exit_code == 1
+    assert "catastrophic backtracking" in bad.stderr
+
+
+def test_kb_validate_reports_failing_examples(tmp_path: Path) -> None:
+    path = tmp_path / "kb.json"
+    record = {
+        "id": "t/ex", "signature": "s", "regex": "exact words",
+        "examples": ["other words"], "counter_examples": ["exact words here"],
+    }
+    path.write_text(json.dumps([record]))
+
+    result = run("kb", "validate", str(path))
+
+    assert result.exit_code == 1
+    assert "example does not match: 'other words'" in result.stderr
+    assert "counter-example matches: 'exact words here'" in result.stderr
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "faultlore", "--version"], capture_output=True, text=True, check=True)
+
+    assert done.stdout.startswith("faultlore, version ")
