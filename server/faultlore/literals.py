@@ -40,9 +40,27 @@ def required_literals(
     if not required:
         return None
     literals = tuple(sorted({literal.lower() for literal in required}))
-    if min(len(literal) for literal in literals) < MIN_LITERAL:
+    if min(_weight(literal) for literal in literals) < MIN_LITERAL:
         return None
     return literals
+
+
+def _leading(items: list[tuple[Any, Any]]) -> str:
+    """The literal characters a sequence starts with."""
+    chars = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            chars.append(chr(value))
+        elif op is sre.IN and len(value) == 1 and value[0][0] is sre.LITERAL:
+            chars.append(chr(value[0][1]))
+        else:
+            break
+    return "".join(chars)
+
+
+def _weight(literal: str) -> int:
+    """How selective a literal is: a non-ASCII character (CJK, say) counts double."""
+    return sum(2 if ord(char) > 127 else 1 for char in literal)
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> tuple[str | None, set[str] | None]:
@@ -77,12 +95,19 @@ def _sequence(items: list[tuple[Any, Any]]) -> tuple[str | None, set[str] | None
                 candidates.append(inner_required)
             continue
         exact = False
+        run_before_branch = list(run)
         close_run()
         if op is sre.BRANCH:
+            # Python's parser factors a shared prefix out of alternatives
+            # ("OOMKilled|OOM" reads as "O(?:OMKilled|OM)"): glue it back on.
+            prefix = "".join(run_before_branch)
             branch_sets = []
             for branch in value[1]:
                 branch_exact, branch_required = _sequence(list(branch))
+                glued = prefix + (branch_exact if branch_exact is not None else _leading(list(branch)))
                 chosen = {branch_exact} if branch_exact else branch_required
+                if len(glued) >= min((len(c) for c in chosen or {""}), default=0):
+                    chosen = {glued} if glued else chosen
                 if not chosen:
                     branch_sets = []
                     break
@@ -106,5 +131,5 @@ def _sequence(items: list[tuple[Any, Any]]) -> tuple[str | None, set[str] | None
     usable = [c for c in candidates if c and all(c_ for c_ in c)]
     if not usable:
         return text, None
-    best = max(usable, key=lambda c: (min(len(s) for s in c), -len(c)))
+    best = max(usable, key=lambda c: (min(_weight(s) for s in c), -len(c)))
     return text, best

@@ -41,6 +41,25 @@ REGEX_TIMEOUT = 0.25
 
 MAX_MATCHES_PER_LINE = 8
 
+DENSE_CANDIDATES = 32
+"""When a signature is a candidate on more than this many lines, and on more than half
+the range, it is searched once over the joined range instead of line by line."""
+
+
+class _Joined:
+    """The clean lines of a scan range joined by newlines, with each line's offset."""
+
+    def __init__(self, clean: list[CleanLine], lo: int, hi: int) -> None:
+        self.lo = lo
+        texts = [line.text for line in clean[lo:hi]]
+        self.text = "\n".join(texts)
+        self.starts = [0]
+        for text in texts[:-1]:
+            self.starts.append(self.starts[-1] + len(text) + 1)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1 + self.lo
+
 
 @attrs.frozen
 class Finding:
@@ -158,7 +177,6 @@ class Matcher:
             clean, start - context_start, stop - context_start, active
         )
 
-        disabled: set[int] = set()
         matches: list[_Candidate] = []
         single: dict[int, set[int]] = defaultdict(set)
         multi: dict[int, set[int]] = defaultdict(set)
@@ -167,18 +185,30 @@ class Matcher:
             for line in found_lines:
                 target[position].add(line)
 
+        joined: _Joined | None = None
         for position, found_lines in single.items():
             signature = self.signatures[position]
-            for line in sorted(found_lines):
-                if position in disabled:
-                    break
-                if not self._match_line(signature, clean[line], line, matches):
-                    disabled.add(position)
+            if len(found_lines) > max(DENSE_CANDIDATES, (stop - start) // 2):
+                # Many candidate lines: one search over the range beats one per line.
+                joined = joined or _Joined(
+                    clean, lo=start - context_start, hi=stop - context_start
+                )
+                ok, line = self._match_dense(signature, clean, joined, matches)
+                if not ok:
                     result.problems.append(
                         self._timeout_problem(
                             signature, line + context_start + line_offset
                         )
                     )
+                continue
+            for line in sorted(found_lines):
+                if not self._match_line(signature, clean[line], line, matches):
+                    result.problems.append(
+                        self._timeout_problem(
+                            signature, line + context_start + line_offset
+                        )
+                    )
+                    break
         for position, found_lines in multi.items():
             signature = self.signatures[position]
             if not self._match_block(signature, clean, sorted(found_lines), matches):
@@ -263,6 +293,52 @@ class Matcher:
             return False
         return True
 
+    def _match_dense(
+        self,
+        signature: Signature,
+        clean: list[CleanLine],
+        joined: _Joined,
+        out: list[_Candidate],
+    ) -> tuple[bool, int]:
+        """Search the joined range once; a match that crosses a line break is redone per line.
+
+        Returns (False, line) when the regex timed out.
+        """
+        # The budget grows with the text: a plain pattern over megabytes is not a hang.
+        budget = REGEX_TIMEOUT + len(joined.text) / 1_000_000
+        redo: set[int] = set()
+        found: list[_Candidate] = []
+        line = joined.lo
+        try:
+            for match in signature.pattern.finditer(joined.text, timeout=budget):
+                if match.end() == match.start():
+                    continue
+                line = joined.line_of(match.start())
+                if "\n" in match.group():
+                    redo.update(range(line, joined.line_of(match.end() - 1) + 1))
+                    continue
+                column = match.start() - joined.starts[line - joined.lo]
+                found.append(
+                    _Candidate(
+                        signature,
+                        line,
+                        column,
+                        line,
+                        column + len(match.group()),
+                        match.group(),
+                    )
+                )
+        except TimeoutError:
+            return False, line
+        if redo:
+            # Lines a match crossed are searched again one by one, as lines.
+            found = [c for c in found if c.line not in redo]
+            for number in sorted(redo):
+                if not self._match_line(signature, clean[number], number, found):
+                    return False, number
+        out.extend(found)
+        return True, line
+
     def _match_block(
         self,
         signature: Signature,
@@ -327,21 +403,34 @@ class Matcher:
         return ScanProblem(signature.id, line, message)
 
 
-def resolve(matches: list[_Candidate]) -> list[_Candidate | tuple]:
-    """Keep the best of each group of overlapping matches; the rest become alternatives."""
+def resolve(matches: list[_Candidate]) -> list[tuple[_Candidate, list[str]]]:
+    """Keep the best of each group of overlapping matches; the rest become alternatives.
+
+    Returns (winner, alternative ids) pairs in document order.
+    """
     ordered = sorted(matches, key=lambda m: rank_key(m.signature, len(m.text)))
     kept: list[tuple[_Candidate, list[str]]] = []
+    by_line: dict[int, list[tuple[_Candidate, list[str]]]] = defaultdict(list)
     for match in ordered:
-        for winner, alternatives in kept:
-            if _overlaps(winner, match):
-                if (
-                    match.signature.id != winner.signature.id
-                    and match.signature.id not in alternatives
-                ):
-                    alternatives.append(match.signature.id)
-                break
-        else:
-            kept.append((match, []))
+        winner = next(
+            (
+                entry
+                for line in range(match.line, match.end_line + 1)
+                for entry in by_line.get(line, ())
+                if _overlaps(entry[0], match)
+            ),
+            None,
+        )
+        if winner is None:
+            entry = (match, [])
+            kept.append(entry)
+            for line in range(match.line, match.end_line + 1):
+                by_line[line].append(entry)
+        elif (
+            match.signature.id != winner[0].signature.id
+            and match.signature.id not in winner[1]
+        ):
+            winner[1].append(match.signature.id)
     kept.sort(key=lambda item: (item[0].line, item[0].column))
     return kept
 
