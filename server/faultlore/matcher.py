@@ -411,7 +411,12 @@ def resolve(matches: list[_Candidate]) -> list[tuple[_Candidate, list[str]]]:
     ordered = sorted(matches, key=lambda m: rank_key(m.signature, len(m.text)))
     kept: list[tuple[_Candidate, list[str]]] = []
     by_line: dict[int, list[tuple[_Candidate, list[str]]]] = defaultdict(list)
+    seen: set[tuple[str, int]] = set()
     for match in ordered:
+        # One finding per signature per line: a reply that repeats its code is one error.
+        if (match.signature.id, match.line) in seen:
+            continue
+        seen.add((match.signature.id, match.line))
         winner = next(
             (
                 entry
