@@ -58,7 +58,8 @@ def setup_logging(verbose: int, log_file: Path | None) -> None:
 
 def load(kb_paths: tuple[Path, ...], no_bundled: bool, err: Console) -> KnowledgeBase:
     """Load the standard sources plus *kb_paths*, printing each problem once."""
-    kb = load_knowledge_base([*default_sources(bundled=not no_bundled), *kb_paths])
+    sources = default_sources(bundled=not no_bundled, workspace=Path.cwd())
+    kb = load_knowledge_base([*sources, *kb_paths])
     for problem in kb.problems:
         err.print(
             f"[yellow]knowledge base:[/] {problem}",

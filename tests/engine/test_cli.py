@@ -183,3 +183,23 @@ def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "faultlore", "--version"], capture_output=True, text=True, check=True)
 
     assert done.stdout.startswith("faultlore, version ")
+
+
+def test_user_and_workspace_folders_are_sources_in_order(tmp_path: Path, monkeypatch) -> None:
+    user_kb = tmp_path / "config" / "faultlore" / "kb"
+    user_kb.mkdir(parents=True)
+    (user_kb / "mine.json").write_text(
+        json.dumps({"id": "u/widget", "signature": "user title", "regex": "widget exploded"})
+    )
+    workspace = tmp_path / "project"
+    (workspace / ".faultlore").mkdir(parents=True)
+    (workspace / ".faultlore" / "team.json").write_text(
+        json.dumps({"id": "u/widget", "signature": "workspace title", "regex": "widget exploded"})
+    )
+    (workspace / "app.log").write_text("the widget exploded\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(workspace)
+
+    result = run("check", "--no-bundled", "app.log")
+
+    assert "workspace title [u/widget]" in result.stdout

@@ -310,13 +310,23 @@ def check_text(text: str, path: str) -> tuple[list[Signature], list[Problem]]:
     return signatures, problems
 
 
-def default_sources(*, bundled: bool = True, user: bool = True) -> list[Path]:
-    """The standard sources: the bundled knowledge base and the user's folder, if present."""
+WORKSPACE_FOLDER = ".faultlore"
+
+
+def default_sources(
+    *, bundled: bool = True, user: bool = True, workspace: Path | None = None
+) -> list[Path]:
+    """The standard sources that exist, in load order.
+
+    The bundled knowledge base, the user's folder, then *workspace*'s ``.faultlore/``.
+    """
     sources = []
     if bundled:
         sources.append(bundled_path())
     if user and user_path().is_dir():
         sources.append(user_path())
+    if workspace is not None and (workspace / WORKSPACE_FOLDER).is_dir():
+        sources.append(workspace / WORKSPACE_FOLDER)
     return sources
 
 
