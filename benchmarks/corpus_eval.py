@@ -57,7 +57,11 @@ def load_bundled() -> KnowledgeBase:
 def load_canons(corpora: Path) -> KnowledgeBase:
     canons = corpora / "deadends-canons"
     return load_knowledge_base(
-        [p for p in sorted(canons.rglob("*.json")) if p.name != "benchmark-scenarios.json"]
+        [
+            p
+            for p in sorted(canons.rglob("*.json"))
+            if p.name != "benchmark-scenarios.json"
+        ]
     )
 
 
@@ -109,7 +113,9 @@ def covered_lines(findings: Iterable[Finding]) -> set[int]:
     return lines
 
 
-def evaluate_reports(matcher: Matcher, corpora: Path, expected: dict[str, list[str]] | None) -> list[ReportResult]:
+def evaluate_reports(
+    matcher: Matcher, corpora: Path, expected: dict[str, list[str]] | None
+) -> list[ReportResult]:
     """Scan each report file; with *expected*, only findings about its error count."""
     results = []
     for row in parse_index(corpora):
@@ -122,7 +128,11 @@ def evaluate_reports(matcher: Matcher, corpora: Path, expected: dict[str, list[s
             about = tuple(
                 f
                 for f in findings
-                if any(fnmatch.fnmatchcase(sid, glob) for sid in (f.signature_id, *f.alternatives) for glob in globs)
+                if any(
+                    fnmatch.fnmatchcase(sid, glob)
+                    for sid in (f.signature_id, *f.alternatives)
+                    for glob in globs
+                )
             )
         covered = tuple(sorted(covered_lines(about) & set(row.lines)))
         results.append(ReportResult(row, findings, about, covered))
@@ -140,11 +150,17 @@ class Labelled:
     match: bool
 
 
-def fail2ban_labels(corpora: Path, families: Iterable[str] = AUTH_FAMILIES) -> list[Labelled]:
+def fail2ban_labels(
+    corpora: Path, families: Iterable[str] = AUTH_FAMILIES
+) -> list[Labelled]:
     """Lines that a ``# failJSON:`` marker labels as an auth failure or a deliberate miss."""
     labels = []
     for family in families:
-        lines = (corpora / "fail2ban-logs" / family).read_text(errors="replace").splitlines()
+        lines = (
+            (corpora / "fail2ban-logs" / family)
+            .read_text(errors="replace")
+            .splitlines()
+        )
         for number, line in enumerate(lines[:-1]):
             if not line.startswith("# failJSON:"):
                 continue
@@ -174,18 +190,23 @@ class PrecisionRecall:
         return self.true_positive / wanted if wanted else 1.0
 
 
-def evaluate_fail2ban(matcher: Matcher, kb: KnowledgeBase, corpora: Path, *, auth_only: bool = True) -> dict[str, PrecisionRecall]:
+def evaluate_fail2ban(
+    matcher: Matcher, kb: KnowledgeBase, corpora: Path, *, auth_only: bool = True
+) -> dict[str, PrecisionRecall]:
     """Per family: a labelled line counts as flagged when an auth-failure finding starts on it."""
     by_family: dict[str, list[Labelled]] = {}
     for label in fail2ban_labels(corpora):
         by_family.setdefault(label.family, []).append(label)
     results = {}
     for family, labels in by_family.items():
-        findings = scan_file(matcher, corpora / "fail2ban-logs" / family, filekinds.LOG).findings
+        findings = scan_file(
+            matcher, corpora / "fail2ban-logs" / family, filekinds.LOG
+        ).findings
         flagged = {
             f.line
             for f in findings
-            if not auth_only or kb.get(f.signature_id).category in ("auth_failure", "auth_error")
+            if not auth_only
+            or kb.get(f.signature_id).category in ("auth_failure", "auth_error")
         }
         tp = sum(1 for label in labels if label.match and label.line in flagged)
         fp = sum(1 for label in labels if not label.match and label.line in flagged)
@@ -198,7 +219,11 @@ def evaluate_fail2ban(matcher: Matcher, kb: KnowledgeBase, corpora: Path, *, aut
 
 
 def benign_files(corpora: Path) -> list[Path]:
-    files = [p for name in BENIGN_LOGHUB for p in sorted((corpora / "loghub" / name).glob("*.log"))]
+    files = [
+        p
+        for name in BENIGN_LOGHUB
+        for p in sorted((corpora / "loghub" / name).glob("*.log"))
+    ]
     files += [
         p
         for p in sorted((corpora / "lnav-test-logs").iterdir())
@@ -227,7 +252,9 @@ def evaluate_benign(matcher: Matcher, corpora: Path) -> tuple[int, list[BenignHi
 # --- the table ----------------------------------------------------------------------
 
 
-def measure(kb: KnowledgeBase, corpora: Path, expected: dict[str, list[str]] | None) -> dict[str, object]:
+def measure(
+    kb: KnowledgeBase, corpora: Path, expected: dict[str, list[str]] | None
+) -> dict[str, object]:
     matcher = Matcher(kb)
     reports = evaluate_reports(matcher, corpora, expected)
     wanted = sum(len(r.row.lines) for r in reports)
@@ -258,16 +285,22 @@ def measure(kb: KnowledgeBase, corpora: Path, expected: dict[str, list[str]] | N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=default_corpora())
-    parser.add_argument("--no-canons", action="store_true", help="Measure only our knowledge base.")
+    parser.add_argument(
+        "--no-canons", action="store_true", help="Measure only our knowledge base."
+    )
     args = parser.parse_args(argv)
     if not (args.corpora / "reports" / "INDEX.md").is_file():
         print(f"no corpora at {args.corpora} (pass --corpora)", file=sys.stderr)
         return 2
 
-    columns = {"faultlore (bundled)": measure(load_bundled(), args.corpora, expected_ids())}
+    columns = {
+        "faultlore (bundled)": measure(load_bundled(), args.corpora, expected_ids())
+    }
     if not args.no_canons:
         # The canons have no notion of "about this error": any finding on the line counts.
-        columns["deadends.dev canons"] = measure(load_canons(args.corpora), args.corpora, None)
+        columns["deadends.dev canons"] = measure(
+            load_canons(args.corpora), args.corpora, None
+        )
 
     table = Table(title="faultlore on the shared corpora")
     table.add_column("measure")
@@ -278,19 +311,43 @@ def main(argv: list[str] | None = None) -> int:
         table.add_row(label, *(render(m) for m in columns.values()))
 
     row("signatures", lambda m: str(m["signatures"]))
-    row("reports: files with a finding on their error", lambda m: f"{m['reports_files_found']}/{m['reports_files']}")
-    row("reports: signature-line recall (target >= 95%)", lambda m: f"{m['reports_line_recall']:.1%} ({m['reports_lines'][0]}/{m['reports_lines'][1]})")
-    row("fail2ban auth: recall (target >= 90%)", lambda m: f"{m['fail2ban_total'].recall:.1%}")
-    row("fail2ban auth: precision (target >= 99%)", lambda m: f"{m['fail2ban_total'].precision:.1%}")
+    row(
+        "reports: files with a finding on their error",
+        lambda m: f"{m['reports_files_found']}/{m['reports_files']}",
+    )
+    row(
+        "reports: signature-line recall (target >= 95%)",
+        lambda m: (
+            f"{m['reports_line_recall']:.1%} ({m['reports_lines'][0]}/{m['reports_lines'][1]})"
+        ),
+    )
+    row(
+        "fail2ban auth: recall (target >= 90%)",
+        lambda m: f"{m['fail2ban_total'].recall:.1%}",
+    )
+    row(
+        "fail2ban auth: precision (target >= 99%)",
+        lambda m: f"{m['fail2ban_total'].precision:.1%}",
+    )
     for family in AUTH_FAMILIES:
         row(
             f"  {family}: recall / precision",
-            lambda m, family=family: f"{m['fail2ban'][family].recall:.0%} / {m['fail2ban'][family].precision:.0%}"
-            if family in m["fail2ban"]
-            else "-",
+            lambda m, family=family: (
+                f"{m['fail2ban'][family].recall:.0%} / {m['fail2ban'][family].precision:.0%}"
+                if family in m["fail2ban"]
+                else "-"
+            ),
         )
-    row("benign logs: findings per 10k lines (target <= 5)", lambda m: f"{m['benign_per_10k']:.1f} ({m['benign_findings']} in {m['benign_lines']})")
-    row("benign logs: most frequent", lambda m: ", ".join(f"{i} x{n}" for i, n in m["benign_top"][:3]) or "-")
+    row(
+        "benign logs: findings per 10k lines (target <= 5)",
+        lambda m: (
+            f"{m['benign_per_10k']:.1f} ({m['benign_findings']} in {m['benign_lines']})"
+        ),
+    )
+    row(
+        "benign logs: most frequent",
+        lambda m: ", ".join(f"{i} x{n}" for i, n in m["benign_top"][:3]) or "-",
+    )
     Console(width=200).print(table)
     return 0
 

@@ -9,9 +9,9 @@ canons (2,522 loose patterns), each on the same text. Figures, not assertions.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
-import resource
 from pathlib import Path
 
 from rich.console import Console
@@ -69,11 +69,27 @@ def main() -> int:
     if not args.no_canons:
         rows.append(measure("deadends.dev canons", load_canons(args.corpora), path))
 
-    table = Table(title=f"scan throughput on {path.stat().st_size / 1e6:.1f} MB of loghub logs")
-    for column in ("knowledge base", "signatures", "build s", "MB/s", "findings", "peak RSS MB so far"):
+    table = Table(
+        title=f"scan throughput on {path.stat().st_size / 1e6:.1f} MB of loghub logs"
+    )
+    for column in (
+        "knowledge base",
+        "signatures",
+        "build s",
+        "MB/s",
+        "findings",
+        "peak RSS MB so far",
+    ):
         table.add_column(column, justify="right")
     for name, count, build, speed, findings, peak in rows:
-        table.add_row(name, str(count), f"{build:.2f}", f"{speed:.2f}", str(findings), f"{peak:.0f}")
+        table.add_row(
+            name,
+            str(count),
+            f"{build:.2f}",
+            f"{speed:.2f}",
+            str(findings),
+            f"{peak:.0f}",
+        )
     Console().print(table)
     return 0
 

@@ -77,7 +77,8 @@ _LOG_NAMES = (
     "secure",
     "kern.log",
     "daemon.log",
-    "*.log.gz.txt",
+    "*.[0-9]",  # rotated logs: syslog.1, app.0
+    "*.[0-9][0-9]",
     "*.jsonl",
     "*.trace",
 )

@@ -104,7 +104,9 @@ def _sequence(items: list[tuple[Any, Any]]) -> tuple[str | None, set[str] | None
             branch_sets = []
             for branch in value[1]:
                 branch_exact, branch_required = _sequence(list(branch))
-                glued = prefix + (branch_exact if branch_exact is not None else _leading(list(branch)))
+                glued = prefix + (
+                    branch_exact if branch_exact is not None else _leading(list(branch))
+                )
                 chosen = {branch_exact} if branch_exact else branch_required
                 if len(glued) >= min((len(c) for c in chosen or {""}), default=0):
                     chosen = {glued} if glued else chosen

@@ -10,13 +10,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from tests.conftest import DATA
 
 from faultlore.cli import main
-from tests.conftest import DATA
 
 SMALL = str(DATA / "kb" / "small.json")
 NGINX_ERROR = (
-    '2024/01/02 10:11:12 [error] 7#7: *1 client intended to send too large body: '
+    "2024/01/02 10:11:12 [error] 7#7: *1 client intended to send too large body: "
     '1048577 bytes, client: 192.0.2.1, server: _, request: "POST /upload HTTP/1.1"\n'
 )
 
@@ -30,7 +30,9 @@ def logs(tmp_path: Path) -> Path:
     (tmp_path / "error.log").write_text("ok\n" + NGINX_ERROR)
     (tmp_path / "clean.log").write_text("nothing to see\n")
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "sshd_config").write_text("Port 22\nUsePrivilegeSeparation yes\n")
+    (tmp_path / "sub" / "sshd_config").write_text(
+        "Port 22\nUsePrivilegeSeparation yes\n"
+    )
     (tmp_path / "sub" / "picture.png").write_bytes(b"\x89PNG\x00\x00binary")
     return tmp_path
 
@@ -58,7 +60,15 @@ def test_folder_recursion_uses_file_kinds_and_skips_binaries(logs: Path) -> None
 
 
 def test_json_format_fields_are_one_based(logs: Path) -> None:
-    result = run("check", "--no-bundled", "--kb", SMALL, "--format", "json", str(logs / "error.log"))
+    result = run(
+        "check",
+        "--no-bundled",
+        "--kb",
+        SMALL,
+        "--format",
+        "json",
+        str(logs / "error.log"),
+    )
 
     [finding] = json.loads(result.stdout)
     start = NGINX_ERROR.index("client intended")
@@ -74,15 +84,28 @@ def test_sarif_output_is_valid_sarif_2_1_0(logs: Path) -> None:
     result = run("check", "--no-bundled", "--kb", SMALL, "--format", "sarif", str(logs))
 
     sarif = json.loads(result.stdout)
-    jsonschema.Draft7Validator(json.loads((DATA / "sarif-2.1.0-subset.schema.json").read_text())).validate(sarif)
+    jsonschema.Draft7Validator(
+        json.loads((DATA / "sarif-2.1.0-subset.schema.json").read_text())
+    ).validate(sarif)
     run_ = sarif["runs"][0]
     rules = {rule["id"]: rule for rule in run_["tool"]["driver"]["rules"]}
-    assert set(rules) == {"test/nginx-body-too-large", "test/sshd-use-privilege-separation"}
-    assert rules["test/nginx-body-too-large"]["helpUri"].startswith("https://nginx.org/")
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+    assert set(rules) == {
+        "test/nginx-body-too-large",
+        "test/sshd-use-privilege-separation",
+    }
+    assert rules["test/nginx-body-too-large"]["helpUri"].startswith(
+        "https://nginx.org/"
+    )
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in run_["results"]
+    }
     assert any(uri.endswith("error.log") for uri in uris)
     for result_ in run_["results"]:
-        assert run_["tool"]["driver"]["rules"][result_["ruleIndex"]]["id"] == result_["ruleId"]
+        assert (
+            run_["tool"]["driver"]["rules"][result_["ruleIndex"]]["id"]
+            == result_["ruleId"]
+        )
 
 
 def test_stdin_is_scanned() -> None:
@@ -113,7 +136,9 @@ def test_usage_and_input_errors_exit_two(args: list[str]) -> None:
 
 
 def test_binary_file_named_explicitly_is_an_error(logs: Path) -> None:
-    result = run("check", "--no-bundled", "--kb", SMALL, str(logs / "sub" / "picture.png"))
+    result = run(
+        "check", "--no-bundled", "--kb", SMALL, str(logs / "sub" / "picture.png")
+    )
 
     assert result.exit_code == 2
     assert "picture.png: binary data" in result.stderr
@@ -121,11 +146,19 @@ def test_binary_file_named_explicitly_is_an_error(logs: Path) -> None:
 
 def test_broken_kb_is_reported_and_the_rest_still_works(logs: Path) -> None:
     result = run(
-        "check", "--no-bundled", "--kb", str(DATA / "kb" / "bad-regex.json"), "--kb", SMALL,
+        "check",
+        "--no-bundled",
+        "--kb",
+        str(DATA / "kb" / "bad-regex.json"),
+        "--kb",
+        SMALL,
         str(logs / "error.log"),
     )
 
-    assert "bad-regex.json:2: record test/unbalanced: at /regex: regex does not compile" in result.stderr
+    assert (
+        "bad-regex.json:2: record test/unbalanced: at /regex: regex does not compile"
+        in result.stderr
+    )
     assert "test/nginx-body-too-large" in result.stdout
     assert result.exit_code == 2
 
@@ -136,7 +169,9 @@ def test_explain_prints_the_card() -> None:
     assert result.exit_code == 0
     assert "client_max_body_size" in result.stdout
     assert "Raise client_max_body_size" in result.stdout
-    assert result.stdout.index("Raise client_max_body_size") < result.stdout.index("Log the size")
+    assert result.stdout.index("Raise client_max_body_size") < result.stdout.index(
+        "Log the size"
+    )
     assert "Restart the client" in result.stdout and "90%" in result.stdout
 
 
@@ -152,7 +187,11 @@ def test_kb_list_prints_id_domain_category_title() -> None:
 
     lines = result.stdout.splitlines()
     assert len(lines) == 6
-    assert lines[0].split("\t")[:3] == ["test/nginx-body-too-large", "web", "limit_reached"]
+    assert lines[0].split("\t")[:3] == [
+        "test/nginx-body-too-large",
+        "web",
+        "limit_reached",
+    ]
 
 
 def test_kb_validate_passes_good_and_fails_bad() -> None:
@@ -167,8 +206,11 @@ def test_kb_validate_passes_good_and_fails_bad() -> None:
 def test_kb_validate_reports_failing_examples(tmp_path: Path) -> None:
     path = tmp_path / "kb.json"
     record = {
-        "id": "t/ex", "signature": "s", "regex": "exact words",
-        "examples": ["other words"], "counter_examples": ["exact words here"],
+        "id": "t/ex",
+        "signature": "s",
+        "regex": "exact words",
+        "examples": ["other words"],
+        "counter_examples": ["exact words here"],
     }
     path.write_text(json.dumps([record]))
 
@@ -180,21 +222,36 @@ def test_kb_validate_reports_failing_examples(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    done = subprocess.run([sys.executable, "-m", "faultlore", "--version"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "faultlore", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
     assert done.stdout.startswith("faultlore, version ")
 
 
-def test_user_and_workspace_folders_are_sources_in_order(tmp_path: Path, monkeypatch) -> None:
+def test_user_and_workspace_folders_are_sources_in_order(
+    tmp_path: Path, monkeypatch
+) -> None:
     user_kb = tmp_path / "config" / "faultlore" / "kb"
     user_kb.mkdir(parents=True)
     (user_kb / "mine.json").write_text(
-        json.dumps({"id": "u/widget", "signature": "user title", "regex": "widget exploded"})
+        json.dumps(
+            {"id": "u/widget", "signature": "user title", "regex": "widget exploded"}
+        )
     )
     workspace = tmp_path / "project"
     (workspace / ".faultlore").mkdir(parents=True)
     (workspace / ".faultlore" / "team.json").write_text(
-        json.dumps({"id": "u/widget", "signature": "workspace title", "regex": "widget exploded"})
+        json.dumps(
+            {
+                "id": "u/widget",
+                "signature": "workspace title",
+                "regex": "widget exploded",
+            }
+        )
     )
     (workspace / "app.log").write_text("the widget exploded\n")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

@@ -11,16 +11,16 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from benchmarks.corpus_eval import (
     evaluate_benign,
     evaluate_reports,
     expected_ids,
     parse_index,
 )
+from tests.conftest import DATA, corpora_root
+
 from faultlore.kb import bundled_path, load_knowledge_base
 from faultlore.matcher import Matcher
-from tests.conftest import DATA, corpora_root
 
 ALLOWLIST = DATA / "benign-allowlist.toml"
 
@@ -43,7 +43,9 @@ def report_logs() -> list[str]:
 
 
 @pytest.mark.parametrize("name", report_logs())
-def test_every_report_log_gets_a_finding_about_its_error(report_results, name: str) -> None:
+def test_every_report_log_gets_a_finding_about_its_error(
+    report_results, name: str
+) -> None:
     result = report_results[name]
 
     assert result.about, (
@@ -61,7 +63,9 @@ def test_report_signature_lines_are_covered(report_results) -> None:
         if set(r.row.lines) - set(r.covered)
     }
 
-    assert covered / wanted >= 0.85, f"{covered}/{wanted} lines covered; missed: {missed}"
+    assert covered / wanted >= 0.85, (
+        f"{covered}/{wanted} lines covered; missed: {missed}"
+    )
 
 
 def test_every_expected_mapping_names_an_indexed_file(corpora: Path) -> None:
@@ -70,18 +74,28 @@ def test_every_expected_mapping_names_an_indexed_file(corpora: Path) -> None:
     assert set(expected_ids()) <= indexed
 
 
-def test_benign_logs_match_the_reviewed_allowlist(matcher: Matcher, corpora: Path) -> None:
+def test_benign_logs_match_the_reviewed_allowlist(
+    matcher: Matcher, corpora: Path
+) -> None:
     reviewed = tomllib.loads(ALLOWLIST.read_text())["finding"]
     allowed = {(entry["file"], entry["line"], entry["id"]) for entry in reviewed}
     assert all(entry["why"].strip() for entry in reviewed)
 
     _, hits = evaluate_benign(matcher, corpora)
     found = {
-        (hit.path.relative_to(corpora).as_posix(), hit.finding.line + 1, hit.finding.signature_id)
+        (
+            hit.path.relative_to(corpora).as_posix(),
+            hit.finding.line + 1,
+            hit.finding.signature_id,
+        )
         for hit in hits
     }
 
     new = sorted(found - allowed)
     stale = sorted(allowed - found)
-    assert not new, f"new findings on benign logs (tighten the regex, or review and allow-list): {new}"
-    assert not stale, f"allow-listed findings that no longer occur (remove them): {stale}"
+    assert not new, (
+        f"new findings on benign logs (tighten the regex, or review and allow-list): {new}"
+    )
+    assert not stale, (
+        f"allow-listed findings that no longer occur (remove them): {stale}"
+    )

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import DATA
 
 from faultlore.kb import check_text, load_knowledge_base, read_source
-from tests.conftest import DATA
 
 KB = DATA / "kb"
 
@@ -52,11 +52,35 @@ def test_array_jsonl_and_folder_sources(tmp_path: Path) -> None:
     ("name", "expected", "message", "loaded"),
     [
         # The broken second record is named with its line; the first still loads.
-        pytest.param("broken-json.json", ("#1", None, 3), "broken JSON", ["test/first-good"], id="broken-json"),
+        pytest.param(
+            "broken-json.json",
+            ("#1", None, 3),
+            "broken JSON",
+            ["test/first-good"],
+            id="broken-json",
+        ),
         # A rate above 1: the record and the field are named, the next record loads.
-        pytest.param("schema-violation.json", ("test/bad-rate", "/workarounds/0/success_rate", 3), "1.7", ["test/good-after-bad"], id="schema-violation"),
-        pytest.param("bad-regex.json", ("test/unbalanced", "/regex", 2), "regex does not compile", ["test/fine"], id="bad-regex"),
-        pytest.param("duplicate-id.json", ("test/twice", "/id", 3), "duplicate id", ["test/twice"], id="duplicate-id"),
+        pytest.param(
+            "schema-violation.json",
+            ("test/bad-rate", "/workarounds/0/success_rate", 3),
+            "1.7",
+            ["test/good-after-bad"],
+            id="schema-violation",
+        ),
+        pytest.param(
+            "bad-regex.json",
+            ("test/unbalanced", "/regex", 2),
+            "regex does not compile",
+            ["test/fine"],
+            id="bad-regex",
+        ),
+        pytest.param(
+            "duplicate-id.json",
+            ("test/twice", "/id", 3),
+            "duplicate id",
+            ["test/twice"],
+            id="duplicate-id",
+        ),
     ],
 )
 def test_bad_input_names_file_record_and_field(name, expected, message, loaded) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import DATA
 
 from faultlore.kb import load_knowledge_base
 from faultlore.kb.loader import RawRecord, compile_record
 from faultlore.matcher import Matcher
 from faultlore.scan import scan_file
 from faultlore.text import decode
-from tests.conftest import DATA
 
 NGINX_LINE = (
     "2024/01/02 10:11:12 [error] 7#7: *1 client intended to send too large body: "
@@ -47,10 +47,16 @@ def test_case_insensitive_by_default_and_sensitive_on_request(matcher: Matcher) 
 
 @pytest.mark.parametrize(
     "separator",
-    [pytest.param("\n", id="lf"), pytest.param("\r\n", id="crlf"), pytest.param("\r", id="cr")],
+    [
+        pytest.param("\n", id="lf"),
+        pytest.param("\r\n", id="crlf"),
+        pytest.param("\r", id="cr"),
+    ],
 )
 def test_line_endings_keep_line_numbers(matcher: Matcher, separator: str) -> None:
-    text = separator.join(["a", "b", "kernel: Out of memory: Killed process 99 (x)", "c"])
+    text = separator.join(
+        ["a", "b", "kernel: Out of memory: Killed process 99 (x)", "c"]
+    )
 
     [finding] = matcher.scan_text(text).findings
 
@@ -68,7 +74,9 @@ def test_bom_and_invalid_utf8_do_not_shift_positions(matcher: Matcher) -> None:
     assert (finding.line, finding.column) == (1, 1)  # the tab is one column
 
 
-def test_ansi_colour_codes_are_ignored_but_columns_stay_original(matcher: Matcher) -> None:
+def test_ansi_colour_codes_are_ignored_but_columns_stay_original(
+    matcher: Matcher,
+) -> None:
     line = "\x1b[31mERROR\x1b[0m connect() failed (111: \x1b[1mConnection refused\x1b[0m) while connecting to upstream"
 
     [finding] = matcher.scan_text(line).findings
@@ -103,13 +111,18 @@ def test_multiline_block_covers_the_traceback(matcher: Matcher) -> None:
 
     assert finding.signature_id == "test/python-module-not-found"
     assert (finding.line, finding.column) == (1, 0)
-    assert (finding.end_line, finding.end_column) == (4, len("ModuleNotFoundError: No module named 'pkg_resources'"))
+    assert (finding.end_line, finding.end_column) == (
+        4,
+        len("ModuleNotFoundError: No module named 'pkg_resources'"),
+    )
 
 
 def test_signature_fires_only_in_its_file_kinds(matcher: Matcher) -> None:
     text = "Port 22\nUsePrivilegeSeparation sandbox\n"
 
-    assert ids(matcher.scan_text(text, "sshd").findings) == ["test/sshd-use-privilege-separation"]
+    assert ids(matcher.scan_text(text, "sshd").findings) == [
+        "test/sshd-use-privilege-separation"
+    ]
     assert matcher.scan_text(text, "log").findings == []
 
 
@@ -149,7 +162,9 @@ def test_pattern_without_literals_is_still_matched() -> None:
     assert (finding.line, finding.column) == (1, 3)
 
 
-def test_chunked_file_scan_equals_whole_text_scan(matcher: Matcher, tmp_path: Path) -> None:
+def test_chunked_file_scan_equals_whole_text_scan(
+    matcher: Matcher, tmp_path: Path
+) -> None:
     block = "\n".join(
         [
             "Traceback (most recent call last):",

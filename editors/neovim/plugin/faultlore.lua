@@ -1,0 +1,6 @@
+if vim.g.loaded_faultlore then
+  return
+end
+vim.g.loaded_faultlore = true
+
+require('faultlore.filetypes').register()
