@@ -20,6 +20,7 @@ from faultlore.text import split_lines
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
 _UNBOUNDED = sre.MAXREPEAT
+_LINE_STARTS = (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING)
 
 
 def lint_pattern(pattern: str, *, strict: bool = False) -> list[str]:
@@ -29,7 +30,11 @@ def lint_pattern(pattern: str, *, strict: bool = False) -> list[str]:
     except Exception:  # noqa: BLE001 - regex-only syntax: the timing check still runs
         return []
     problems: list[str] = []
-    _walk(list(parsed), problems, strict, inside_repeat=False)
+    items = list(parsed)
+    # A pattern anchored at the start of a line (a config key) stays precise with
+    # a wildcard between the key and its value: the line bounds it.
+    anchored = bool(items) and items[0][0] is sre.AT and items[0][1] in _LINE_STARTS
+    _walk(items, problems, strict and not anchored, inside_repeat=False)
     return sorted(set(problems))
 
 
