@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, require_or_skip
-from tests.editors.neovim.editor_env import isolated_env
+from tests.editors.editor_env import isolated_env
 
 PLUGIN = ROOT / "editors" / "neovim"
 SCRIPTS = Path(__file__).resolve().parent / "scripts"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +25,19 @@ def test_checkhealth_reports_a_missing_server(run_lua, nvim_env) -> None:
     result = run_lua("health_missing.lua")
 
     assert "`faultlore` not found" in result.stdout
+
+
+def test_checkhealth_counts_the_configured_knowledge_base(
+    run_lua, corpora: Path, tmp_path: Path
+) -> None:
+    # The count follows knowledgeBase.paths and knowledgeBase.bundled, as the
+    # server does: only the one seed record here.
+    seed = corpora.parent / "kb-format" / "seed-example.json"
+    settings = tmp_path / "settings.json"
+    settings.write_text(
+        json.dumps({"knowledgeBase": {"paths": [str(seed)], "bundled": False}})
+    )
+
+    result = run_lua("health.lua", str(settings))
+
+    assert "knowledge base loaded: 1 signature\n" in result.stdout

@@ -27,7 +27,8 @@ CASES = [
     ("/tmp/run.out", ""),
     ("/tmp/run.err", ""),
     ("/tmp/events.jsonl", ""),
-    ("/tmp/app.log.gz.txt", ""),
+    ("/var/log/app.0", ""),
+    ("/var/log/kern.12", ""),
     ("/work/04-nginx-413-openresty.log", ""),
     # Config files by name, bare and with the prefixes pasted files carry.
     ("/etc/nginx/nginx.conf", ""),
@@ -77,13 +78,14 @@ CASES = [
     ("/srv/app/notes.txt", "hello\n"),
 ]
 
-# Kinds whose files have no filetype of their own in Neovim, so the plugin cannot
-# attach to them by filetype: generic extensions the plugin does not claim.
+# Logs by a name too generic for the plugin to claim their filetype (`.1` is also a
+# man page): the server scans them, but Neovim attaches it only after `:set ft=log`.
 UNCLAIMED = {
     "/tmp/run.out",
     "/tmp/run.err",
     "/tmp/events.jsonl",
-    "/tmp/app.log.gz.txt",
+    "/var/log/app.0",
+    "/var/log/kern.12",
 }
 
 EXPECTED_FILETYPES = {
@@ -139,3 +141,15 @@ def test_every_known_kind_gets_a_filetype_faultlore_attaches_to(
 def test_filetype_rules(plugin_view: dict[str, dict]) -> None:
     detected = {path: plugin_view[path]["filetype"] for path in EXPECTED_FILETYPES}
     assert detected == EXPECTED_FILETYPES
+
+
+def test_the_server_starts_only_on_files_it_knows(plugin_view: dict[str, dict]) -> None:
+    # A YAML or .conf buffer of another kind keeps its filetype but gets no server.
+    wrong = [
+        path
+        for path, row in plugin_view.items()
+        if row["wanted"] != (row["kind"] is not None or row["filetype"] == "log")
+    ]
+    assert wrong == []
+    for path in ("/srv/app/config.yaml", "/srv/app/plain.conf", "/srv/app/README.md"):
+        assert not plugin_view[path]["wanted"], path

@@ -6,15 +6,16 @@ local health = vim.health
 ---The configuration the editor will use, and where it comes from.
 ---@return vim.lsp.Config?, string
 local function current_config()
+  local file = vim.api.nvim_get_runtime_file('lsp/faultlore.lua', false)[1] or '(not found)'
   if vim.fn.has('nvim-0.11') == 1 then
-    return vim.lsp.config.faultlore, 'vim.lsp.config'
+    return vim.lsp.config.faultlore, ('%s and vim.lsp.config()'):format(file)
   end
   local faultlore = require('faultlore')
   if faultlore.config then
-    return faultlore.config, "require('faultlore').setup()"
+    return faultlore.config, ("%s and require('faultlore').setup()"):format(file)
   end
   local ok, defaults = pcall(faultlore.defaults)
-  return ok and defaults or nil, 'lsp/faultlore.lua (setup() not called)'
+  return ok and defaults or nil, ('%s (setup() not called)'):format(file)
 end
 
 ---Run `argv` and wait for it; nil and a reason when it fails or hangs.
@@ -71,7 +72,7 @@ local function check_config(config, origin)
     })
     return false
   end
-  health.ok(('configuration from %s'):format(origin))
+  health.ok(('configuration: %s'):format(origin))
 
   local enabled
   if vim.fn.has('nvim-0.11') == 1 then
@@ -137,7 +138,8 @@ local function check_knowledge_base(config, exe)
 
   local count = #vim.split(vim.trim(result.stdout), '\n', { trimempty = true })
   if count > 0 then
-    health.ok(('knowledge base loaded: %d signatures'):format(count))
+    local noun = count == 1 and 'signature' or 'signatures'
+    health.ok(('knowledge base loaded: %d %s'):format(count, noun))
   else
     health.error('the knowledge base is empty', {
       'Check `knowledgeBase.paths` and `knowledgeBase.bundled` in settings.faultlore',

@@ -42,6 +42,9 @@ local function start(bufnr, config)
     local client_config = vim.deepcopy(config)
     client_config.name = 'faultlore'
     client_config.root_dir = root_dir
+    -- Fields of vim.lsp.Config that 0.10's vim.lsp.start does not know.
+    client_config.filetypes = nil
+    client_config.root_markers = nil
     vim.lsp.start(client_config, { bufnr = bufnr })
   end
 

@@ -47,7 +47,8 @@ local log_names = {
   '^error_log$',
   '^access_log$',
   '^secure$',
-  '%.log%.gz%.txt$',
+  '%.%d$', -- rotated logs: syslog.1, app.0
+  '%.%d%d$',
   '%.jsonl$',
   '%.trace$',
 }

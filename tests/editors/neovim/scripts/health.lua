@@ -1,5 +1,10 @@
--- `:checkhealth faultlore` with the plugin's own configuration: print the report and
--- fail when it has an ERROR or lacks the server, version and knowledge-base checks.
+-- `:checkhealth faultlore` with the plugin's own configuration (and, when arg[1] names
+-- a JSON file, these settings.faultlore): print the report, and fail when it has an
+-- ERROR or lacks the server, version and knowledge-base checks.
+if arg[1] then
+  local settings = vim.json.decode(table.concat(vim.fn.readfile(arg[1]), '\n'))
+  vim.lsp.config('faultlore', { settings = { faultlore = settings } })
+end
 vim.lsp.enable('faultlore')
 vim.cmd('checkhealth faultlore')
 
