@@ -92,7 +92,7 @@ def parse_index(corpora: Path) -> list[ReportRow]:
 
 
 def expected_ids() -> dict[str, list[str]]:
-    """File name -> id globs of the signatures that are 'about' its error (reviewed by hand)."""
+    """File name -> id globs of the signatures 'about' its error (reviewed by hand)."""
     return tomllib.loads(EXPECTED.read_text())["expected"]
 
 
@@ -149,7 +149,7 @@ class Labelled:
     """0-based line of the labelled log line."""
     match: bool
     counts_for_recall: bool
-    """Whether fail2ban's default filter (postfix: its SASL "auth" mode) must catch it."""
+    """Whether fail2ban's default filter (postfix: its SASL "auth" mode) catches it."""
 
 
 def _default_mode(family: str, options: list[dict]) -> bool:
@@ -165,11 +165,17 @@ def _default_mode(family: str, options: list[dict]) -> bool:
     return not options or bool(modes & {"", "normal"})
 
 
-def fail2ban_labels(corpora: Path, families: Iterable[str] = AUTH_FAMILIES) -> list[Labelled]:
-    """Lines that a ``# failJSON:`` marker labels as an auth failure or a deliberate miss."""
+def fail2ban_labels(
+    corpora: Path, families: Iterable[str] = AUTH_FAMILIES
+) -> list[Labelled]:
+    """Lines a ``# failJSON:`` marker labels as an auth failure or a deliberate miss."""
     labels = []
     for family in families:
-        lines = (corpora / "fail2ban-logs" / family).read_text(errors="replace").splitlines()
+        lines = (
+            (corpora / "fail2ban-logs" / family)
+            .read_text(errors="replace")
+            .splitlines()
+        )
         options: list[dict] = []
         for number, line in enumerate(lines[:-1]):
             if line.startswith("# filterOptions:"):
@@ -187,7 +193,9 @@ def fail2ban_labels(corpora: Path, families: Iterable[str] = AUTH_FAMILIES) -> l
                 continue
             if isinstance(marker, dict) and "match" in marker:
                 counts = _default_mode(family, options) and "constraint" not in marker
-                labels.append(Labelled(family, number + 1, bool(marker["match"]), counts))
+                labels.append(
+                    Labelled(family, number + 1, bool(marker["match"]), counts)
+                )
     return labels
 
 
@@ -211,7 +219,7 @@ class PrecisionRecall:
 def evaluate_fail2ban(
     matcher: Matcher, kb: KnowledgeBase, corpora: Path, *, auth_only: bool = True
 ) -> dict[str, PrecisionRecall]:
-    """Per family: a labelled line counts as flagged when an auth-failure finding starts on it."""
+    """Per family: a labelled line is flagged when an auth-failure finding is on it."""
     by_family: dict[str, list[Labelled]] = {}
     for label in fail2ban_labels(corpora):
         by_family.setdefault(label.family, []).append(label)
@@ -317,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         "faultlore (bundled)": measure(load_bundled(), args.corpora, expected_ids())
     }
     if not args.no_canons:
-        # The canons have no notion of "about this error": any finding on the line counts.
+        # The canons have no notion of "about this error": any finding on the line
+        # counts.
         columns["deadends.dev canons"] = measure(
             load_canons(args.corpora), args.corpora, None
         )
@@ -338,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     row(
         "reports: signature-line recall (target >= 95%)",
         lambda m: (
-            f"{m['reports_line_recall']:.1%} ({m['reports_lines'][0]}/{m['reports_lines'][1]})"
+            f"{m['reports_line_recall']:.1%} "
+            f"({m['reports_lines'][0]}/{m['reports_lines'][1]})"
         ),
     )
     row(
@@ -353,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         row(
             f"  {family}: recall / precision",
             lambda m, family=family: (
-                f"{m['fail2ban'][family].recall:.0%} / {m['fail2ban'][family].precision:.0%}"
+                f"{m['fail2ban'][family].recall:.0%} / "
+                f"{m['fail2ban'][family].precision:.0%}"
                 if family in m["fail2ban"]
                 else "-"
             ),

@@ -12,7 +12,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def corpora_root() -> Path | None:
-    """The shared corpora: $FAULTLORE_CORPORA, else ../shared/corpora beside the checkout."""
+    """The shared corpora: $FAULTLORE_CORPORA, else ../shared/corpora beside us."""
     configured = os.environ.get("FAULTLORE_CORPORA")
     candidates = [Path(configured)] if configured else []
     candidates.append(ROOT.parent / "shared" / "corpora")

@@ -1,3 +1,3 @@
-"""faultlore: finds known failures in logs and config files and explains how to fix them."""
+"""faultlore: finds known failures in logs and config files and says how to fix them."""
 
 __version__ = "0.1.0"

@@ -127,7 +127,8 @@ def build_card(signature: Signature, locale: str = "en") -> Card:
 
     dead_ends = []
     for dead_end in signature.dead_ends():
-        line = f"{labels['dont']}: {dead_end.action} ({labels['fails'].format(rate=_percent(dead_end.fail_rate))})"
+        fails = labels["fails"].format(rate=_percent(dead_end.fail_rate))
+        line = f"{labels['dont']}: {dead_end.action} ({fails})"
         if dead_end.why_fails:
             line += f" - {dead_end.why_fails}"
         dead_ends.append(line)
@@ -137,14 +138,17 @@ def build_card(signature: Signature, locale: str = "en") -> Card:
     workarounds = []
     for workaround in signature.workarounds():
         action = (zh and workaround.action_zh) or workaround.action
-        line = f"{action} ({labels['works'].format(rate=_percent(workaround.success_rate))})"
+        works = labels["works"].format(rate=_percent(workaround.success_rate))
+        line = f"{action} ({works})"
         if workaround.how and workaround.how != workaround.action and not zh:
             line += f": {workaround.how}"
         if workaround.condition:
             line += f" [{labels['when']}: {workaround.condition}]"
         if workaround.snippet and workaround.snippet.text:
-            target = workaround.snippet.file or "this file"
-            line += f" [{labels['snippet'].format(file=target)}: {workaround.snippet.text.strip()}]"
+            snippet = labels["snippet"].format(
+                file=workaround.snippet.file or "this file"
+            )
+            line += f" [{snippet}: {workaround.snippet.text.strip()}]"
         workarounds.append(line)
     if workarounds:
         sections.append(Section(labels["workarounds"], tuple(workarounds)))

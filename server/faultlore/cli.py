@@ -1,4 +1,4 @@
-"""The ``faultlore`` command: check files, explain signatures, manage knowledge bases."""
+"""The ``faultlore`` command: check files, explain signatures, check knowledge bases."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from faultlore import __version__, filekinds
@@ -35,7 +36,10 @@ kb_option = click.option(
     "kb_paths",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Add a knowledge-base file or folder (repeatable); loaded after the bundled one.",
+    help=(
+        "Add a knowledge-base file or folder (repeatable); loaded after the bundled "
+        "one."
+    ),
 )
 no_bundled_option = click.option(
     "--no-bundled", is_flag=True, help="Leave the bundled knowledge base out."
@@ -62,7 +66,7 @@ def load(kb_paths: tuple[Path, ...], no_bundled: bool, err: Console) -> Knowledg
     kb = load_knowledge_base([*sources, *kb_paths])
     for problem in kb.problems:
         err.print(
-            f"[yellow]knowledge base:[/] {problem}",
+            f"[yellow]knowledge base:[/] {escape(str(problem))}",
             markup=True,
             highlight=False,
             soft_wrap=True,
@@ -125,7 +129,7 @@ def check(
     err = Console(stderr=True, highlight=False)
     kb = load(kb_paths, no_bundled, err)
     matcher = Matcher(kb)
-    had_errors = bool([p for p in kb.problems if p.level == "error"])
+    had_errors = any(problem.level == "error" for problem in kb.problems)
 
     scans: list[FileScan] = []
     for path in paths:
@@ -134,7 +138,7 @@ def check(
         elif path.is_dir():
             for child, child_kind in walk(path):
                 scan = scan_file(matcher, child, kind or child_kind)
-                if scan.error and "binary" in scan.error:
+                if scan.binary:
                     logger.debug("%s", scan.error)
                     continue
                 scans.append(scan)
@@ -153,9 +157,9 @@ def check(
     for scan in scans:
         if scan.error:
             had_errors = True
-            err.print(f"[red]error:[/] {scan.error}", soft_wrap=True)
+            err.print(f"[red]error:[/] {escape(scan.error)}", soft_wrap=True)
         for note in scan.notes:
-            err.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+            err.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
         for finding in scan.findings:
             signature = kb.get(finding.signature_id)
             located.append(
@@ -174,16 +178,13 @@ def check(
             f = item.finding
             style = _STYLE[item.severity]
             out.print(
-                f"[bold]{_escape(item.path)}:{f.line + 1}:{f.column + 1}:[/] "
-                f"[{style}]{item.severity}:[/] {_escape(item.message)} [dim]\\[{_escape(f.signature_id)}][/]"
+                f"[bold]{escape(item.path)}:{f.line + 1}:{f.column + 1}:[/] "
+                f"[{style}]{item.severity}:[/] {escape(item.message)} "
+                f"[dim]\\[{escape(f.signature_id)}][/]"
             )
     if had_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if located else EXIT_CLEAN)
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[")
 
 
 @main.command()
@@ -239,7 +240,10 @@ def kb_list(kb_paths: tuple[Path, ...], no_bundled: bool) -> None:
 @click.option(
     "--strict/--lenient",
     default=None,
-    help="Require two examples and two counter-examples per record and bounded patterns (default: strict for the bundled knowledge base).",
+    help=(
+        "Require two examples and two counter-examples per record and bounded "
+        "patterns (default: strict for the bundled knowledge base)."
+    ),
 )
 def kb_validate(paths: tuple[Path, ...], strict: bool | None) -> None:
     """Check records (default: the bundled knowledge base): schema, regexes, examples.
@@ -255,7 +259,7 @@ def kb_validate(paths: tuple[Path, ...], strict: bool | None) -> None:
     for problem in problems:
         colour = "red" if problem.level == "error" else "yellow"
         err.print(
-            f"[{colour}]{problem.level}:[/] {_escape(str(problem))}", soft_wrap=True
+            f"[{colour}]{problem.level}:[/] {escape(str(problem))}", soft_wrap=True
         )
     summary = Table.grid(padding=(0, 2))
     summary.add_row("signatures", str(len(kb)))

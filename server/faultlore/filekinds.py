@@ -34,7 +34,6 @@ _NAME_RULES: tuple[tuple[str, str], ...] = (
     ("*master.cf", "postfix"),
     ("*sshd_config", "sshd"),
     ("*my.cnf", "mysql"),
-    ("*.my.cnf", "mysql"),
     ("*mysqld.cnf", "mysql"),
     ("*mariadb.cnf", "mysql"),
     ("*pg_hba.conf", "pg_hba"),
@@ -68,8 +67,6 @@ _LOG_NAMES = (
     "syslog.[0-9]*",
     "messages",
     "messages.[0-9]*",
-    "mail.log",
-    "mail.err",
     "mail.warn",
     "error_log",
     "access_log",
@@ -88,7 +85,6 @@ _DIR_RULES: tuple[tuple[str, str], ...] = (
     ("nginx", "nginx"),
     ("sites-available", "nginx"),
     ("sites-enabled", "nginx"),
-    ("conf.d", ""),
     ("sshd_config.d", "sshd"),
     ("apache2", "apache"),
     ("httpd", "apache"),
@@ -135,7 +131,7 @@ def kind_of(path: str | PurePath, text: str | None = None) -> str | None:
     if name.endswith(".conf") or name.endswith(".cnf"):
         for folder in reversed([part.lower() for part in pure.parts[:-1]]):
             for directory, kind in _DIR_RULES:
-                if folder == directory and kind:
+                if folder == directory:
                     return kind
         if _NGINX_CONTENT.search(head):
             return "nginx"

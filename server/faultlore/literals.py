@@ -1,8 +1,9 @@
-"""Required literals: strings every match of a pattern must contain.
+"""Pattern analysis: the literals every match needs, and whether lines can be joined.
 
-The matcher feeds them to one Aho-Corasick automaton so that a pattern is only tried
-on lines that hold one of its literals. The analysis is conservative: when unsure it
-returns None ("no requirement"), which costs speed, never a match.
+The matcher feeds the literals to one Aho-Corasick automaton so that a pattern is
+only tried on lines that hold one of them. The analysis reads Python's own parser
+and is conservative: when unsure it answers "no requirement" (None) or "not
+line-local" (False), which costs speed, never a match.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import logging
 import re._constants as sre
 import re._parser as sre_parse
+import warnings
 from typing import Any
+
+import regex
 
 logger = logging.getLogger(__name__)
 
@@ -21,28 +25,93 @@ MAX_ALTERNATIVES = 64
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
 
+# Python's parser reads a `regex` fuzzy constraint such as "(?:foo){e<=1}" as the
+# literal text "{e<=1}", and the group before it is then not required at all.
+_FUZZY = regex.compile(r"(?:^|[^\\])(?:\\\\)*\{[^}]*[eids][^}]*\}")
+
+_STRING_ANCHORS = {sre.AT_BEGINNING_STRING, sre.AT_END_STRING}
+
+
+def fold(text: str) -> str:
+    """The case-folded form the literals and the text they are found in share."""
+    return text.casefold()
+
 
 def required_literals(
     pattern: str, *, ignore_case: bool = True
 ) -> tuple[str, ...] | None:
-    """Literals one of which occurs in every match of *pattern*, lower-cased.
+    """Literals one of which occurs in every match of *pattern*, case-folded.
+
+    No literal holds a line break, so each is found within one line.
 
     Returns None when no such set of useful literals is found, or when the pattern
-    uses syntax only the ``regex`` package knows (the analysis reads Python's own
-    parser).
+    uses syntax only the ``regex`` package knows.
     """
-    try:
-        parsed = sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE if ignore_case else 0)
-    except Exception as exc:  # noqa: BLE001 - any parse failure means "no analysis"
-        logger.debug("no literal analysis for %r: %s", pattern, exc)
+    parsed = _parse(pattern, ignore_case)
+    if parsed is None:
         return None
-    _, required = _sequence(list(parsed))
+
+    _, required = _sequence(parsed)
     if not required:
         return None
-    literals = tuple(sorted({literal.lower() for literal in required}))
+
+    # The text is searched line by line at times: keep the longest line of each.
+    literals = tuple(
+        sorted({max(fold(literal).split("\n"), key=_weight) for literal in required})
+    )
     if min(_weight(literal) for literal in literals) < MIN_LITERAL:
         return None
     return literals
+
+
+def line_local(pattern: str) -> bool:
+    """Whether *pattern* finds the same matches in a line alone and inside a text.
+
+    True when no match crosses a line break (the caller checks that) and nothing in
+    the pattern looks past the match: no lookaround (it could see the next line) and
+    no ``\\A`` or ``\\Z`` (they anchor at each line only when it stands alone).
+    """
+    parsed = _parse(pattern, ignore_case=False)
+    return parsed is not None and _only_local(parsed)
+
+
+def _parse(pattern: str, ignore_case: bool) -> list[tuple[Any, Any]] | None:
+    """Python's parse of *pattern*, or None where it may differ from `regex`'s."""
+    if _FUZZY.search(pattern):
+        logger.debug("no analysis for %r: it may use fuzzy matching", pattern)
+        return None
+    try:
+        with warnings.catch_warnings():
+            # "Possible nested set": a POSIX class such as [[:digit:]], which
+            # Python reads as a set followed by a literal "]".
+            warnings.simplefilter("error")
+            parsed = sre_parse.parse(
+                pattern, sre.SRE_FLAG_IGNORECASE if ignore_case else 0
+            )
+    except Exception as exc:  # noqa: BLE001 - any parse failure means "no analysis"
+        logger.debug("no analysis for %r: %s", pattern, exc)
+        return None
+    return list(parsed)
+
+
+def _only_local(items: Any) -> bool:
+    """False when the parsed *items* hold a lookaround or a string anchor."""
+    for op, value in items:
+        if op is sre.ASSERT or op is sre.ASSERT_NOT:
+            return False
+        if op is sre.AT and value in _STRING_ANCHORS:
+            return False
+        nested = value if isinstance(value, tuple | list) else (value,)
+        for part in nested:
+            if isinstance(part, sre_parse.SubPattern) and not _only_local(part):
+                return False
+            if isinstance(part, list) and not all(
+                _only_local(branch)
+                for branch in part
+                if isinstance(branch, sre_parse.SubPattern)
+            ):
+                return False
+    return True
 
 
 def _leading(items: list[tuple[Any, Any]]) -> str:

@@ -3,7 +3,7 @@
 How a scan works:
 
 1. Each line is cleaned of ANSI escapes (positions are mapped back afterwards).
-2. One Aho-Corasick pass over the lower-cased text finds the required literals of all
+2. One Aho-Corasick pass over the case-folded text finds the required literals of all
    signatures (`faultlore.literals`); each hit makes its line a candidate for the
    signatures that need that literal. Signatures without literals are candidates on
    every line.
@@ -28,7 +28,7 @@ import attrs
 
 from faultlore.filekinds import applies
 from faultlore.kb.model import KnowledgeBase, Signature
-from faultlore.literals import required_literals
+from faultlore.literals import fold, line_local, required_literals
 from faultlore.text import CleanLine, clean_line, split_lines
 
 logger = logging.getLogger(__name__)
@@ -42,23 +42,33 @@ REGEX_TIMEOUT = 0.25
 MAX_MATCHES_PER_LINE = 8
 
 DENSE_CANDIDATES = 32
-"""When a signature is a candidate on more than this many lines, and on more than half
-the range, it is searched once over the joined range instead of line by line."""
+"""When a single-line signature is a candidate on more than this many lines, and on
+more than half the range, it is searched once over the joined range instead of line
+by line (if its pattern is `line_local`)."""
 
 
 class _Joined:
-    """The clean lines of a scan range joined by newlines, with each line's offset."""
+    """Lines joined by newlines, with each line's offset; line *lo* comes first."""
 
-    def __init__(self, clean: list[CleanLine], lo: int, hi: int) -> None:
+    def __init__(self, texts: Sequence[str], lo: int) -> None:
         self.lo = lo
-        texts = [line.text for line in clean[lo:hi]]
         self.text = "\n".join(texts)
         self.starts = [0]
         for text in texts[:-1]:
             self.starts.append(self.starts[-1] + len(text) + 1)
 
+    @classmethod
+    def of(cls, clean: list[CleanLine], lo: int, hi: int) -> _Joined:
+        """The clean lines ``clean[lo:hi]`` joined."""
+        return cls([line.text for line in clean[lo:hi]], lo)
+
     def line_of(self, offset: int) -> int:
+        """The index into the clean lines of the line holding *offset*."""
         return bisect.bisect_right(self.starts, offset) - 1 + self.lo
+
+    def start_of(self, line: int) -> int:
+        """The offset in the joined text where clean line *line* starts."""
+        return self.starts[line - self.lo]
 
 
 @attrs.frozen
@@ -90,12 +100,14 @@ class ScanProblem:
 
 @attrs.define
 class ScanResult:
+    """The findings of a scan, and the signatures skipped on the way."""
+
     findings: list[Finding] = attrs.Factory(list)
     problems: list[ScanProblem] = attrs.Factory(list)
 
 
 def rank_key(signature: Signature, matched_length: int) -> tuple:
-    """Sort key of competing matches: priority, then longer text, then confidence, then id."""
+    """Sort key of competing matches: priority, longer text, confidence, then id."""
     return (-signature.priority, -matched_length, -signature.confidence, signature.id)
 
 
@@ -110,7 +122,7 @@ class _Candidate:
 
 
 class Matcher:
-    """Matches the signatures of a knowledge base against texts of one file kind or all."""
+    """Matches the signatures of a knowledge base against the texts of a file kind."""
 
     def __init__(self, signatures: KnowledgeBase | Iterable[Signature]) -> None:
         self.signatures: list[Signature] = list(signatures)
@@ -118,6 +130,10 @@ class Matcher:
         self._literal_owners: list[list[int]] = []
         self.unfiltered: list[int] = []
         """Indexes of signatures with no usable literal: tried on every line."""
+        self._line_local = [
+            not signature.multiline and line_local(signature.pattern.pattern)
+            for signature in self.signatures
+        ]
         literal_index: dict[str, int] = {}
         for position, signature in enumerate(self.signatures):
             literals = required_literals(
@@ -128,8 +144,6 @@ class Matcher:
                 self.unfiltered.append(position)
                 continue
             for literal in literals:
-                # The automaton runs line by line in the fallback path; keep one line.
-                literal = max(literal.split("\n"), key=len)
                 if literal not in literal_index:
                     literal_index[literal] = len(self._literal_owners)
                     self._literal_owners.append([])
@@ -140,7 +154,7 @@ class Matcher:
         )
         if self.unfiltered:
             logger.info(
-                "%d signatures have no literal to prefilter on and are tried on every line",
+                "%d signatures have no literal to prefilter on: tried on every line",
                 len(self.unfiltered),
             )
 
@@ -157,7 +171,7 @@ class Matcher:
         *,
         line_offset: int = 0,
     ) -> ScanResult:
-        """Scan ``lines[start:stop]``; multi-line matches may reach into the lines around.
+        """Scan ``lines[start:stop]``; multi-line matches may reach the lines around.
 
         Only findings that start inside the range are returned. *line_offset* is added
         to every reported line number (for chunks of a larger file).
@@ -188,10 +202,11 @@ class Matcher:
         joined: _Joined | None = None
         for position, found_lines in single.items():
             signature = self.signatures[position]
-            if len(found_lines) > max(DENSE_CANDIDATES, (stop - start) // 2):
+            dense = len(found_lines) > max(DENSE_CANDIDATES, (stop - start) // 2)
+            if dense and self._line_local[position]:
                 # Many candidate lines: one search over the range beats one per line.
-                joined = joined or _Joined(
-                    clean, lo=start - context_start, hi=stop - context_start
+                joined = joined or _Joined.of(
+                    clean, start - context_start, stop - context_start
                 )
                 ok, line = self._match_dense(signature, clean, joined, matches)
                 if not ok:
@@ -240,25 +255,14 @@ class Matcher:
         if self._automaton is None:
             return candidates
 
-        texts = [line.text for line in clean[scan_lo:scan_hi]]
-        joined = "\n".join(texts)
-        lowered = joined.lower()
+        # Lines are folded one by one, as folding may change lengths ("ß" is "ss");
+        # no literal holds a line break, so no hit spans two lines.
+        folded = _Joined([fold(line.text) for line in clean[scan_lo:scan_hi]], scan_lo)
         hits: set[tuple[int, int]] = set()
-        if len(lowered) == len(joined):
-            starts = [0]
-            for text in texts[:-1]:
-                starts.append(starts[-1] + len(text) + 1)
-            for literal, offset, _end in self._automaton.find_matches_as_indexes(
-                lowered, overlapping=True
-            ):
-                hits.add((literal, bisect.bisect_right(starts, offset) - 1 + scan_lo))
-        else:
-            # Lower-casing changed lengths (rare scripts): go line by line.
-            for number, text in enumerate(texts, start=scan_lo):
-                for literal, _offset, _end in self._automaton.find_matches_as_indexes(
-                    text.lower(), overlapping=True
-                ):
-                    hits.add((literal, number))
+        for literal, offset, _end in self._automaton.find_matches_as_indexes(
+            folded.text, overlapping=True
+        ):
+            hits.add((literal, folded.line_of(offset)))
         for literal, line in hits:
             for position in self._literal_owners[literal]:
                 if position not in active:
@@ -300,7 +304,7 @@ class Matcher:
         joined: _Joined,
         out: list[_Candidate],
     ) -> tuple[bool, int]:
-        """Search the joined range once; a match that crosses a line break is redone per line.
+        """Search the joined range once; lines a match crosses are searched alone.
 
         Returns (False, line) when the regex timed out.
         """
@@ -317,7 +321,7 @@ class Matcher:
                 if "\n" in match.group():
                     redo.update(range(line, joined.line_of(match.end() - 1) + 1))
                     continue
-                column = match.start() - joined.starts[line - joined.lo]
+                column = match.start() - joined.start_of(line)
                 found.append(
                     _Candidate(
                         signature,
@@ -359,33 +363,26 @@ class Matcher:
                 windows.append([lo, hi])
         seen: set[tuple[int, int]] = set()
         for lo, hi in windows:
-            texts = [line.text for line in clean[lo:hi]]
-            starts = [0]
-            for text in texts[:-1]:
-                starts.append(starts[-1] + len(text) + 1)
+            window = _Joined.of(clean, lo, hi)
             try:
                 for match in signature.pattern.finditer(
-                    "\n".join(texts), timeout=REGEX_TIMEOUT
+                    window.text, timeout=REGEX_TIMEOUT
                 ):
                     if match.end() == match.start():
                         continue
-                    first = bisect.bisect_right(starts, match.start()) - 1
-                    last = (
-                        bisect.bisect_right(starts, max(match.start(), match.end() - 1))
-                        - 1
-                    )
-                    key = (lo + first, match.start() - starts[first])
-                    if key in seen:
+                    first = window.line_of(match.start())
+                    last = window.line_of(match.end() - 1)
+                    column = match.start() - window.start_of(first)
+                    if (first, column) in seen:
                         continue
-                    seen.add(key)
-                    end_column = match.end() - starts[last]
+                    seen.add((first, column))
                     out.append(
                         _Candidate(
                             signature,
-                            lo + first,
-                            key[1],
-                            lo + last,
-                            end_column,
+                            first,
+                            column,
+                            last,
+                            match.end() - window.start_of(last),
                             match.group(),
                         )
                     )
@@ -413,7 +410,8 @@ def resolve(matches: list[_Candidate]) -> list[tuple[_Candidate, list[str]]]:
     by_line: dict[int, list[tuple[_Candidate, list[str]]]] = defaultdict(list)
     seen: set[tuple[str, int]] = set()
     for match in ordered:
-        # One finding per signature per line: a reply that repeats its code is one error.
+        # One finding per signature per line: a reply that repeats its code is one
+        # error.
         if (match.signature.id, match.line) in seen:
             continue
         seen.add((match.signature.id, match.line))

@@ -50,6 +50,7 @@ class Located:
 
 
 def to_json(items: Sequence[Located]) -> str:
+    """The findings as a JSON array (see `Located.as_json`)."""
     return json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False)
 
 

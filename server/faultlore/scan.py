@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -29,6 +29,8 @@ SKIP_DIRS = {
 
 @attrs.define
 class FileScan:
+    """What scanning one file (or standard input) found."""
+
     path: str
     kind: str
     findings: list[Finding] = attrs.Factory(list)
@@ -36,12 +38,18 @@ class FileScan:
     """Repairs made to the input (invalid UTF-8) and signatures skipped on timeouts."""
     error: str | None = None
     """Why the file could not be scanned at all."""
+    binary: bool = False
+    """The file holds binary data (a folder walk skips such files quietly)."""
 
 
 def scan_chunks(
-    matcher: Matcher, chunks: Iterator[Chunk], kind: str, result: FileScan
+    matcher: Matcher, chunks: Iterable[Chunk], kind: str, result: FileScan
 ) -> None:
-    """Scan consecutive chunks, carrying context so blocks that cross a chunk edge match whole."""
+    """Scan consecutive chunks into *result*.
+
+    Each chunk is scanned with the last lines of the one before and the first lines
+    of the one after, so a block that crosses a chunk edge matches whole.
+    """
     carried: list[str] = []
     carried_first = 0
     pending: Chunk | None = None
@@ -49,28 +57,13 @@ def scan_chunks(
         result.notes.extend(chunk.notes)
         if pending is not None:
             _scan_piece(
-                matcher,
-                carried,
-                carried_first,
-                pending,
-                kind,
-                result,
-                final=False,
-                following=chunk.lines,
+                matcher, carried, carried_first, pending, chunk.lines, kind, result
             )
-            carried, carried_first = _tail(carried, carried_first, pending)
+            carried, carried_first = _tail(carried, pending)
         pending = chunk
+
     if pending is not None:
-        _scan_piece(
-            matcher,
-            carried,
-            carried_first,
-            pending,
-            kind,
-            result,
-            final=True,
-            following=[],
-        )
+        _scan_piece(matcher, carried, carried_first, pending, [], kind, result)
 
 
 def _scan_piece(
@@ -78,11 +71,9 @@ def _scan_piece(
     carried: list[str],
     carried_first: int,
     chunk: Chunk,
+    following: list[str],
     kind: str,
     result: FileScan,
-    *,
-    final: bool,
-    following: list[str],
 ) -> None:
     lines = carried + chunk.lines + following[:MULTILINE_CONTEXT]
     start = len(carried)
@@ -92,16 +83,17 @@ def _scan_piece(
     result.notes.extend(problem.message for problem in scanned.problems)
 
 
-def _tail(
-    carried: list[str], carried_first: int, chunk: Chunk
-) -> tuple[list[str], int]:
-    lines = carried + chunk.lines
-    keep = lines[-MULTILINE_CONTEXT:]
+def _tail(carried: list[str], chunk: Chunk) -> tuple[list[str], int]:
+    """The lines a multi-line match may reach back to, and the number of the first."""
+    keep = (carried + chunk.lines)[-MULTILINE_CONTEXT:]
     return keep, chunk.first_line + len(chunk.lines) - len(keep)
 
 
 def scan_file(matcher: Matcher, path: Path, kind: str | None = None) -> FileScan:
-    """Scan the file at *path*; *kind* defaults to what its name and content say (log if unsure)."""
+    """Scan the file at *path*.
+
+    *kind* defaults to what the name and content say, and to a log when unsure.
+    """
     display = str(path)
     if kind is None:
         kind = detect_kind(path) or filekinds.LOG
@@ -110,6 +102,7 @@ def scan_file(matcher: Matcher, path: Path, kind: str | None = None) -> FileScan
         scan_chunks(matcher, read_chunks(path, display=display), kind, result)
     except BinaryFileError as exc:
         result.error = str(exc)
+        result.binary = True
     except OSError as exc:
         result.error = f"{display}: cannot read: {exc.strerror or exc}"
     return result
@@ -122,11 +115,10 @@ def scan_stdin(matcher: Matcher, kind: str = filekinds.LOG) -> FileScan:
         text, notes = decode(sys.stdin.buffer.read(), name="<stdin>")
     except BinaryFileError as exc:
         result.error = str(exc)
+        result.binary = True
         return result
-    result.notes.extend(notes)
-    scanned = matcher.scan_lines(split_lines(text), kind)
-    result.findings = scanned.findings
-    result.notes.extend(problem.message for problem in scanned.problems)
+
+    scan_chunks(matcher, [Chunk(0, split_lines(text), notes)], kind, result)
     return result
 
 

@@ -32,17 +32,18 @@ def split_lines(text: str) -> list[str]:
 
 
 def decode(
-    data: bytes, *, name: str = "<input>", sniff: bool = True
+    data: bytes, *, name: str = "<input>", sniff: bool = True, start: bool = True
 ) -> tuple[str, list[str]]:
     """Decode *data* as UTF-8, dropping a BOM and replacing invalid bytes.
 
     Returns the text and notes on what was repaired. With *sniff*, raises
-    `BinaryFileError` when the start of the data holds NUL bytes.
+    `BinaryFileError` when the start of the data holds NUL bytes. Only data at the
+    *start* of a file may begin with a BOM; elsewhere U+FEFF is text.
     """
     notes: list[str] = []
     if sniff and b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise BinaryFileError(f"{name}: binary data (NUL bytes), not a text file")
-    if data.startswith(codecs.BOM_UTF8):
+    if start and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
@@ -60,7 +61,7 @@ class CleanLine:
 
     text: str
     columns: tuple[int, ...] | None = None
-    """Original column of each clean column (plus one past the end); None if unchanged."""
+    """Original column of each clean column, and one past the end; None if unchanged."""
 
     def original_column(self, column: int) -> int:
         """Map a column of the clean text back to the original line."""
@@ -70,7 +71,7 @@ class CleanLine:
 
 
 def clean_line(line: str) -> CleanLine:
-    """Strip ANSI escape sequences from *line*, remembering where each kept character was."""
+    """Strip ANSI escapes from *line*, remembering where each kept character was."""
     if "\x1b" not in line:
         return CleanLine(line)
     kept: list[str] = []
@@ -97,7 +98,7 @@ class Chunk:
 def read_chunks(
     path: Path, *, chunk_bytes: int = 8 << 20, display: str | None = None
 ) -> Iterator[Chunk]:
-    """Read *path* as text in chunks of whole lines, so a huge file needs little memory.
+    """Read *path* as text in chunks of whole lines: a huge file needs little memory.
 
     Raises `BinaryFileError` when the file starts with binary data, `OSError` when it
     cannot be read.
@@ -114,18 +115,20 @@ def read_chunks(
             block = stream.read(chunk_bytes)
             data = pending + block
             if block:
-                # Cut after the last line break; a lone \r at the end may be half of \r\n.
+                # Cut after the last line break; a \r at the very end may be the
+                # first half of a \r\n split across reads.
                 cut = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1))
                 if cut < 0:
                     pending = data
                     continue
                 data, pending = data[: cut + 1], data[cut + 1 :]
-            if at_start and data.startswith(codecs.BOM_UTF8):
-                data = data[len(codecs.BOM_UTF8) :]
-            at_start = False
             text, notes = decode(
-                data, name=f"{name} (from line {line_number + 1})", sniff=False
+                data,
+                name=f"{name} (from line {line_number + 1})",
+                sniff=False,
+                start=at_start,
             )
+            at_start = False
             lines = split_lines(text)
             if block and lines and lines[-1] == "":
                 lines.pop()

@@ -1,4 +1,4 @@
-"""Quality gates for the bundled knowledge base (what `faultlore kb validate` checks, and more)."""
+"""Quality gates for the bundled knowledge base: `faultlore kb validate`, and more."""
 
 from __future__ import annotations
 
@@ -27,13 +27,25 @@ def test_bundled_kb_passes_strict_validation(kb) -> None:
 
 def test_breadth(kb) -> None:
     config = [s for s in kb if s.files - {"log"}]
-    chinese = [s for s in kb if s.record.get("signature_zh") and s.record.get("root_cause_zh")]
+    chinese = [
+        s for s in kb if s.record.get("signature_zh") and s.record.get("root_cause_zh")
+    ]
 
     assert len(kb) >= 400
     assert len(config) >= 60
     assert len(chinese) >= 100
     domains = Counter(s.domain for s in kb)
-    for domain in ("communication", "security", "web", "network", "database", "container", "system", "runtime", "package"):
+    for domain in (
+        "communication",
+        "security",
+        "web",
+        "network",
+        "database",
+        "container",
+        "system",
+        "runtime",
+        "package",
+    ):
         assert domains[domain] >= 10, domains
 
 

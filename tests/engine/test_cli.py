@@ -260,3 +260,29 @@ def test_user_and_workspace_folders_are_sources_in_order(
     result = run("check", "--no-bundled", "app.log")
 
     assert "workspace title [u/widget]" in result.stdout
+
+
+def test_error_in_a_folder_named_binary_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "binary-builds"
+    folder.mkdir()
+    (folder / "app.log").write_text("ok\n")
+
+    def unreadable(path: Path, **_options):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("faultlore.scan.read_chunks", unreadable)
+    result = run("check", "--no-bundled", "--kb", SMALL, str(folder))
+
+    assert result.exit_code == 2
+    assert f"{folder / 'app.log'}: cannot read: Permission denied" in result.stderr
+
+
+def test_square_brackets_in_paths_and_notes_are_printed_as_is(tmp_path: Path) -> None:
+    missing = tmp_path / "[/old]" / "[bold]app.log"
+
+    result = run("check", "--no-bundled", "--kb", SMALL, str(missing))
+
+    assert result.exit_code == 2
+    assert f"{missing}: no such file or folder" in result.stderr

@@ -94,7 +94,8 @@ def test_benign_logs_match_the_reviewed_allowlist(
     new = sorted(found - allowed)
     stale = sorted(allowed - found)
     assert not new, (
-        f"new findings on benign logs (tighten the regex, or review and allow-list): {new}"
+        "new findings on benign logs (tighten the regex, or review and allow-list): "
+        f"{new}"
     )
     assert not stale, (
         f"allow-listed findings that no longer occur (remove them): {stale}"

@@ -140,3 +140,23 @@ def test_deadends_canons_all_load(corpora: Path) -> None:
     sample = next(s for s in kb if s.id.startswith("python/"))
     assert sample.record["root_cause"]
     assert sample.workarounds()
+
+
+def test_json_lines_record_may_hold_unicode_line_separators() -> None:
+    record = {"id": "a/sep", "signature": "first\u2028second\x85third", "regex": "sep"}
+    text = json.dumps(record, ensure_ascii=False) + "\r\n"
+
+    signatures, problems = check_text(text, "separators.jsonl")
+
+    assert problems == []
+    assert [s.title for s in signatures] == [record["signature"]]
+
+
+def test_canon_without_id_is_a_problem_not_a_crash() -> None:
+    canon = {"error": {"signature": "x", "regex": "thing broke"}, "verdict": {}}
+
+    signatures, problems = check_text(json.dumps([canon]), "canons.json")
+
+    assert signatures == []
+    [problem] = problems
+    assert (problem.record, problem.pointer) == ("#0", "/id")

@@ -40,7 +40,10 @@ def test_finding_has_exact_span(matcher: Matcher) -> None:
 
 
 def test_case_insensitive_by_default_and_sensitive_on_request(matcher: Matcher) -> None:
-    text = "CLIENT INTENDED TO SEND TOO LARGE BODY: 5 bytes\nout of memory: killed process 12"
+    text = (
+        "CLIENT INTENDED TO SEND TOO LARGE BODY: 5 bytes\n"
+        "out of memory: killed process 12"
+    )
 
     assert ids(matcher.scan_text(text).findings) == ["test/nginx-body-too-large"]
 
@@ -77,7 +80,10 @@ def test_bom_and_invalid_utf8_do_not_shift_positions(matcher: Matcher) -> None:
 def test_ansi_colour_codes_are_ignored_but_columns_stay_original(
     matcher: Matcher,
 ) -> None:
-    line = "\x1b[31mERROR\x1b[0m connect() failed (111: \x1b[1mConnection refused\x1b[0m) while connecting to upstream"
+    line = (
+        "\x1b[31mERROR\x1b[0m connect() failed (111: \x1b[1mConnection refused\x1b[0m)"
+        " while connecting to upstream"
+    )
 
     [finding] = matcher.scan_text(line).findings
 

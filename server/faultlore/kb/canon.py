@@ -41,8 +41,9 @@ def from_canon(canon: Mapping[str, Any]) -> dict[str, Any]:
     os_name = environment.get("os")
 
     return {
-        "id": canon["id"],
-        "signature": error.get("signature") or canon["id"],
+        # A missing id stays None, for the schema check to report.
+        "id": canon.get("id"),
+        "signature": error.get("signature") or canon.get("id"),
         "regex": error.get("regex") or "",
         "domain": error.get("domain"),
         "category": error.get("category"),
@@ -93,7 +94,6 @@ def from_canon(canon: Mapping[str, Any]) -> dict[str, Any]:
         "tags": [],
         "locale": "en",
         "aliases": [],
-        # Canons target logs and pasted output; their patterns were written for
-        # case-insensitive search.
+        # Canons describe errors as logs and pasted output show them.
         "files": ["log"],
     }

@@ -139,7 +139,8 @@ def _parse_array(
 def _parse_json_lines(text: str, path: str) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: JSON strings may hold U+2028 and other breaks raw.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -298,7 +299,8 @@ def check_text(text: str, path: str) -> tuple[list[Signature], list[Problem]]:
             problems.append(
                 Problem(
                     path,
-                    f"duplicate id: also the record at line {seen[signature.id].line}; the later one wins",
+                    f"duplicate id: also the record at line {seen[signature.id].line}; "
+                    "the later one wins",
                     signature.id,
                     "/id",
                     line=raw.line,
@@ -331,7 +333,7 @@ def default_sources(
 
 
 def load_knowledge_base(sources: Iterable[Path]) -> KnowledgeBase:
-    """Load *sources* in order; a later record with the same id overrides an earlier one."""
+    """Load *sources* in order; a later record overrides an earlier one of its id."""
     started = time.perf_counter()
     kb = KnowledgeBase()
     for source in sources:

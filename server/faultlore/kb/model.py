@@ -94,7 +94,7 @@ class Signature:
         return self.record.get("official_doc_url") or None
 
     def workarounds(self) -> list[Workaround]:
-        """The workarounds, best success rate first (records keep their own order on ties)."""
+        """The workarounds, best success rate first (ties keep the record's order)."""
         zh = list(self.record.get("workarounds_zh") or [])
         items = []
         for position, raw in enumerate(self.record.get("workarounds") or []):

@@ -53,7 +53,8 @@ def _walk(
                 and not _delimited(list(body))
             ):
                 problems.append(
-                    "nested quantifier: a repeated group holds an unbounded repeat (catastrophic backtracking)"
+                    "nested quantifier: a repeated group holds an unbounded repeat "
+                    "(catastrophic backtracking)"
                 )
             if (high == _UNBOUNDED or high > 1) and _ambiguous_alternation(list(body)):
                 problems.append(
@@ -67,7 +68,8 @@ def _walk(
                 )
                 if strict and not trailing and _is_wildcard(body):
                     problems.append(
-                        "unbounded '.*' or '[^x]*' between parts: bound it ({0,200}) or spell out the text between"
+                        "unbounded '.*' or '[^x]*' between parts: bound it ({0,200}) "
+                        "or spell out the text between"
                     )
             unbounded = unbounded or inner
         elif op is sre.SUBPATTERN:
@@ -163,7 +165,7 @@ def _ambiguous_alternation(body: list[tuple[Any, Any]]) -> bool:
 
 
 def _is_wildcard(body: Any) -> bool:
-    """Whether a repeat body is ``.``, a negated class, or ``\\S``-like: text of any kind."""
+    """Whether a repeat body is ``.``, a negated class or ``\\S``: text of any kind."""
     if len(body) != 1:
         return False
     op, value = body[0]
@@ -187,7 +189,7 @@ def _adversarial_inputs(signature: Signature) -> Iterable[str]:
 def check_signature(
     signature: Signature, everything: Matcher | None = None, *, strict: bool = False
 ) -> list[Problem]:
-    """Problems with one signature: shape, timing, examples, counter-examples, shadowing."""
+    """Problems with one signature: shape, timing, (counter-)examples, shadowing."""
     record = signature.record
 
     def problem(message: str, pointer: str = "", level: str = "error") -> Problem:
@@ -203,7 +205,8 @@ def check_signature(
         except TimeoutError:
             problems.append(
                 problem(
-                    f"regex takes over {REGEX_TIMEOUT:g} s on adversarial input ({text[:40]!r}...)",
+                    f"regex takes over {REGEX_TIMEOUT:g} s on adversarial input "
+                    f"({text[:40]!r}...)",
                     "/regex",
                 )
             )
@@ -217,7 +220,8 @@ def check_signature(
     ):
         problems.append(
             problem(
-                "no literal text of 3+ characters that every match contains: tried on every line (slow)",
+                "no literal text of 3+ characters that every match contains: "
+                "tried on every line (slow)",
                 "/regex",
                 level="warning",
             )
@@ -254,8 +258,9 @@ def check_signature(
             if winners and not any(f.signature_id == signature.id for f in winners):
                 problems.append(
                     problem(
-                        f"shadowed: on its example {example[:80]!r} the finding is {winners[0].signature_id}; "
-                        "tighten one of them or set priority",
+                        f"shadowed: on its example {example[:80]!r} the finding is "
+                        f"{winners[0].signature_id}; tighten one of them or set "
+                        "priority",
                         f"/examples/{position}",
                     )
                 )
@@ -268,10 +273,11 @@ def check_signature(
                 )
             )
 
-    known = everything.ids if everything is not None else set()
+    if everything is None:
+        return problems
     for relation in ("leads_to", "preceded_by", "frequently_confused_with"):
         for target in signature.related(relation):
-            if everything is not None and target not in known:
+            if target not in everything.ids:
                 problems.append(
                     problem(
                         f"transition_graph links to unknown id {target}",
