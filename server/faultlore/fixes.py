@@ -9,6 +9,10 @@ converts to the client's position encoding. Placements are described in
 Inserting a setting the file already has would leave two of them (nginx refuses to
 start on a duplicate directive), so ``block:``, ``section:`` and ``end`` replace an
 existing line with the same key inside their scope instead of adding another.
+
+``block:http`` in an nginx file that holds ``server`` blocks but no ``http`` block (a
+``conf.d`` or ``sites-enabled`` file, included inside ``http``) goes at the file's top
+level, which is the http context: a new ``http`` block there would not load.
 """
 
 from __future__ import annotations
@@ -269,6 +273,8 @@ def _into_block(
     name: str, text: str, lines: Sequence[str], newline: str
 ) -> list[TextEdit]:
     block = find_block(lines, name)
+    if block is None and name == "http" and _is_included_site(lines):
+        return _at_top_level(text, lines, newline)
     if block is None:
         body = _indent(text, _DEFAULT_INDENT, newline)
         return _append(f"{name} {{{newline}{body}{newline}}}", lines, newline)
@@ -291,6 +297,43 @@ def _into_block(
             break
     span = Span(start, len(opening), start, len(opening))
     return [TextEdit(span, newline + _indent(text, inner_indent, newline))]
+
+
+def _depths(lines: Sequence[str]) -> list[int]:
+    """The brace depth at the start of each line."""
+    depths, depth = [], 0
+    for line in lines:
+        depths.append(depth)
+        code = _strip_comment(line)
+        depth = max(0, depth + code.count("{") - code.count("}"))
+    return depths
+
+
+def _is_included_site(lines: Sequence[str]) -> bool:
+    """Whether an nginx file has top-level ``server`` blocks (so it sits in http)."""
+    opener = regex.compile(r"^\s*(?:server|upstream|map)\b[^;{]*\{")
+    depths = _depths(lines)
+    return any(
+        d == 0 and opener.match(line) for d, line in zip(depths, lines, strict=True)
+    )
+
+
+def _at_top_level(text: str, lines: Sequence[str], newline: str) -> list[TextEdit]:
+    """Put *text* at the top level of an included site file: the http context."""
+    key = _key(text) if "\n" not in text else None
+    depths = _depths(lines)
+    for number, line in enumerate(lines):
+        if depths[number] == 0 and _same_key(line, key):
+            return [TextEdit(Span(number, 0, number, len(line)), text)]
+    first = next(
+        (
+            n
+            for n, line in enumerate(lines)
+            if line.strip() and not line.lstrip().startswith("#")
+        ),
+        0,
+    )
+    return [TextEdit(Span(first, 0, first, 0), text + newline + newline)]
 
 
 def find_section(lines: Sequence[str], name: str) -> tuple[int, int] | None:

@@ -119,10 +119,12 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "faultlore", "
 async def client(lsp_client: LanguageClient):
     """A started server; each test initializes it with its own client profile."""
     lsp_client.registrations = []
+    lsp_client.registered = asyncio.Event()
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(ls: LanguageClient, params: types.RegistrationParams) -> None:
         ls.registrations.extend(params.registrations)
+        ls.registered.set()
 
     @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(

@@ -10,9 +10,15 @@ from tests.lsp.conftest import KB
 
 from faultlore.kb import load_knowledge_base
 from faultlore.lsp.analysis import Analyzer, Document, apply_change
-from faultlore.matcher import Matcher
+from faultlore.matcher import MULTILINE_CONTEXT, Matcher
 
 BODY = "[error] 1#0: *2 client intended to send too large body: 9 bytes"
+TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "app.py", line 1, in <module>\n'
+    "    import pkg_resources\n"
+    "ModuleNotFoundError: No module named 'pkg_resources'"
+)
 REFUSED = "connect() failed (111: Connection refused) while connecting to upstream"
 
 
@@ -40,7 +46,8 @@ def keys(document: Document) -> list[tuple]:
 
 
 def test_tail_append_scans_only_new_lines(matcher):
-    # A 40,000-line log: appending two lines rescans those lines, not the file.
+    # A 40,000-line log: appending rescans the new lines (and the context a
+    # multi-line signature may reach back into), not the file.
     lines = [f"line {n} {BODY if n % 100 == 0 else 'ok'}" for n in range(40000)]
     document = Document.open(
         "file:///a.log", "/a.log", "log", 1, "\n".join(lines) + "\n"
@@ -52,14 +59,21 @@ def test_tail_append_scans_only_new_lines(matcher):
     insert(document, 40000, f"{BODY}\n{REFUSED}\n")
     scanned = analyzer.scan_range(document)
 
-    assert scanned == (40000, 40003)
+    assert scanned == (40000 - MULTILINE_CONTEXT, 40003)
     assert len(document.findings) == before + 2
 
 
 def test_incremental_equals_full_scan_after_random_edits(matcher):
     # Whatever is edited where, the kept findings equal a fresh scan of the result.
     rng = random.Random(7)
-    pool = [BODY, REFUSED, "nothing here", "磁盘空间不足 🙂", ""]
+    pool = [
+        BODY,
+        REFUSED,
+        "nothing here",
+        "磁盘空间不足 🙂",
+        "",
+        *TRACEBACK.split("\n"),
+    ]
     document = Document.open(
         "file:///b.log",
         "/b.log",
@@ -91,6 +105,32 @@ def test_incremental_equals_full_scan_after_random_edits(matcher):
     fresh = Document.open("file:///c.log", "/c.log", "log", 1, document.text)
     analyzer.scan_range(fresh)
     assert keys(document) == keys(fresh)
+
+
+def test_edit_inside_a_traceback_rescans_the_block(matcher):
+    # Breaking the middle of a multi-line match drops it; mending it brings it back.
+    document = Document.open("file:///t.log", "/t.log", "log", 1, f"x\n{TRACEBACK}\ny")
+    analyzer = Analyzer(matcher)
+    analyzer.scan_range(document)
+    assert [(f.line, f.end_line) for f in document.findings] == [(1, 4)]
+
+    insert(document, 3, "not indented\n")
+    analyzer.scan_range(document)
+    assert document.findings == []
+
+    apply_change(
+        document,
+        types.TextDocumentContentChangePartial(
+            range=types.Range(
+                start=types.Position(line=3, character=0),
+                end=types.Position(line=4, character=0),
+            ),
+            text="",
+        ),
+        None,
+    )
+    analyzer.scan_range(document)
+    assert [(f.line, f.end_line) for f in document.findings] == [(1, 4)]
 
 
 def test_whole_text_change_rescans_everything(matcher):

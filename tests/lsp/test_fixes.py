@@ -204,3 +204,19 @@ def test_logs_have_no_inline_directive():
 def test_inline_ignores(text, line, signature_id, expected):
     ignores = inline_ignores(split_lines(text), "nginx")
     assert is_ignored(ignores, line, signature_id) is expected
+
+
+def test_block_http_in_an_included_site_file_goes_to_top_level():
+    # conf.d/sites-enabled files live inside http {}: a new http block would not load.
+    site = (
+        "# my site\nupstream app {\n  server unix:/tmp/a.sock;\n}\n\n"
+        "server {\n  listen 80;\n}\n"
+    )
+    snippet = Snippet("client_max_body_size 50m;", "nginx", "block:http")
+    assert run(snippet, site, "nginx") == site.replace(
+        "upstream app", "client_max_body_size 50m;\n\nupstream app"
+    )
+    again = run(
+        snippet, site.replace("# my site\n", "client_max_body_size 1m;\n"), "nginx"
+    )
+    assert again.startswith("client_max_body_size 50m;\nupstream app")

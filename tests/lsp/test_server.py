@@ -401,6 +401,7 @@ async def test_hover_locale(client, tmp_path, locale, setting, expected):
 
     card = await hover_at(client, log.as_uri(), 0, diagnostic.range.start.character)
     assert expected in card.contents.value
+    assert diagnostic.message.startswith(expected)
 
 
 async def test_hover_escapes_knowledge_base_text(client, tmp_path):
@@ -667,7 +668,10 @@ async def test_editing_a_record_rediagnoses_without_restart(client, profile, tmp
     records[0]["signature"] = "Request body over the limit"
     kb.write_text(json.dumps(records))
     if profile == "visual-studio-code":
-        assert client.registrations, "the server registers file watchers"
+        # The server registers its watchers once `initialized` has fetched settings.
+        await asyncio.wait_for(client.registered.wait(), TIMEOUT)
+        methods = [r.method for r in client.registrations]
+        assert methods == [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
         client.workspace_did_change_watched_files(
             types.DidChangeWatchedFilesParams(
                 changes=[
@@ -702,7 +706,7 @@ async def test_reload_and_explain_commands(client, tmp_path):
     reloaded = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="faultlore.reloadKnowledgeBase")
     )
-    assert reloaded["signatures"] == 6
+    assert reloaded["signatures"] == 7
     card = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(
             command="faultlore.explain", arguments=["web/test-nginx-body-too-large"]
@@ -713,21 +717,22 @@ async def test_reload_and_explain_commands(client, tmp_path):
     assert "Root cause:" in card["plaintext"]
 
 
-async def test_unreadable_knowledge_base_pops_up(client, tmp_path):
-    options = settings(
-        knowledgeBase={"paths": [str(tmp_path / "missing.json")], "bundled": False}
-    )
-    await start(client, "visual-studio-code", tmp_path, options)
-    log = tmp_path / "x.log"
-    result_ok = await asyncio.wait_for(
+async def test_unreadable_knowledge_base_pops_up_once(client, tmp_path):
+    # Found while starting (before the client listens): shown once it does.
+    missing = tmp_path / "missing.json"
+    options = settings(knowledgeBase={"paths": [str(missing)], "bundled": False})
+    result = await start(client, "visual-studio-code", tmp_path, options)
+    assert await open_and_wait(client, result, tmp_path / "x.log", BODY_LINE) == []
+
+    reloaded = await asyncio.wait_for(
         client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="faultlore.reloadKnowledgeBase")
         ),
         TIMEOUT,
     )
-    assert result_ok["signatures"] == 0
-    assert any("missing.json" in m.message for m in client.messages)
-    assert log  # the server keeps running with an empty knowledge base
+    assert reloaded["signatures"] == 0
+    shown = [m for m in client.messages if "missing.json" in m.message]
+    assert len(shown) == 1 and shown[0].type == types.MessageType.Error
 
 
 async def test_knowledge_base_file_diagnostics(client, tmp_path):
@@ -753,3 +758,253 @@ async def test_knowledge_base_file_diagnostics(client, tmp_path):
     example_problem = next(d for d in found if "example does not match" in d.message)
     assert "the disk is empty" in lines[example_problem.range.start.line]
     assert by_message and all(d.source == "faultlore" for d in found)
+
+
+# -- which files, edge cases ----------------------------------------------------
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "untrusted"])
+async def test_workspace_kb_folder_only_when_trusted(client, tmp_path, trusted):
+    record = {
+        "id": "test/workspace-only",
+        "signature": "A signature from the workspace",
+        "regex": "WORKSPACE-ONLY-MARKER",
+    }
+    (tmp_path / ".faultlore").mkdir()
+    (tmp_path / ".faultlore" / "extra.json").write_text(json.dumps([record]))
+    result = await start(
+        client, "visual-studio-code", tmp_path, settings(trustWorkspace=trusted)
+    )
+    found = await open_and_wait(
+        client, result, tmp_path / "a.log", "x WORKSPACE-ONLY-MARKER"
+    )
+
+    assert [d.code for d in found] == (["test/workspace-only"] if trusted else [])
+
+
+async def test_include_and_exclude_globs(client, tmp_path):
+    options = settings(include=["*.txt"], exclude=["*/skipped/*"])
+    (tmp_path / "skipped").mkdir()
+    result = await start(client, "visual-studio-code", tmp_path, options)
+
+    included = await open_and_wait(
+        client, result, tmp_path / "notes.txt", BODY_LINE, "plaintext"
+    )
+    excluded = await open_and_wait(
+        client, result, tmp_path / "skipped" / "a.log", BODY_LINE
+    )
+    unknown = await open_and_wait(
+        client, result, tmp_path / "notes.md", BODY_LINE, "markdown"
+    )
+
+    assert [d.code for d in included] == ["web/test-nginx-body-too-large"]
+    assert excluded == [] and unknown == []
+
+
+async def test_crlf_document(client, tmp_path):
+    # Line breaks are \r\n: lines and columns still right, fixes keep \r\n.
+    conf = tmp_path / "nginx.conf"
+    text = "http {\r\n    client_max_body_size 1m;\r\n}\r\n"
+    result = await start(client, "visual-studio-code", tmp_path)
+    (diagnostic,) = await open_and_wait(client, result, conf, text, "nginx")
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (1, 0)
+    assert diagnostic.range.end == types.Position(line=1, character=28)
+
+    actions = await actions_for(client, conf.as_uri(), [diagnostic])
+    (inline,) = [a for a in actions if a.title.endswith(" here")]
+    assert apply(text, edits_for(inline.edit, conf.as_uri())) == (
+        "http {\r\n    # faultlore: ignore[web/test-nginx-config-small-body]\r\n"
+        "    client_max_body_size 1m;\r\n}\r\n"
+    )
+
+
+async def test_non_file_uri(client, tmp_path):
+    # An unsaved buffer: scanned by language id; no per-file ignore (no path).
+    result = await start(client, "visual-studio-code", tmp_path)
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="log", version=1, text=BODY_LINE
+            )
+        )
+    )
+    found = await diagnostics_of(client, result, uri)
+    assert [d.code for d in found] == ["web/test-nginx-body-too-large"]
+
+    titles = [a.title for a in await actions_for(client, uri, found)]
+    assert not any(t.endswith("in this file") for t in titles)
+    assert any(t.endswith("in the workspace") for t in titles)
+
+
+async def test_huge_line(client, tmp_path):
+    prefix = "x" * 2_000_000 + " "
+    result = await start(client, "visual-studio-code", tmp_path)
+    (diagnostic,) = await open_and_wait(
+        client, result, tmp_path / "big.log", prefix + BODY_LINE
+    )
+    assert diagnostic.range.start.character == len(prefix) + BODY_LINE.index("client")
+
+
+async def test_multi_line_finding_spans_the_traceback(client, tmp_path):
+    text = (
+        "start\nTraceback (most recent call last):\n"
+        '  File "app.py", line 1, in <module>\n'
+        "ModuleNotFoundError: No module named 'pkg_resources'\nend"
+    )
+    result = await start(client, "visual-studio-code", tmp_path)
+    (diagnostic,) = await open_and_wait(client, result, tmp_path / "app.log", text)
+    assert diagnostic.range.start == types.Position(line=1, character=0)
+    assert diagnostic.range.end.line == 3
+
+
+async def test_long_scan_reports_progress(client, tmp_path):
+    # Over a second of scanning (the bundled knowledge base on 250,000 lines).
+    text = "\n".join(
+        f"Dec  3 10:00:{n % 60:02d} host app[{n}]: request {n} handled in {n % 97} ms"
+        for n in range(250_000)
+    )
+    options = {"knowledgeBase": {"bundled": True, "user": False}, "debounceMs": 0}
+    result = await start(client, "visual-studio-code", tmp_path, options)
+    await asyncio.wait_for(
+        open_and_wait(client, result, tmp_path / "big.log", text), 60
+    )
+
+    reports = [
+        r for token, r in client.progress_reports.items() if "scan" in str(token)
+    ]
+    assert reports, "no $/progress for a long scan"
+    kinds = [type(value).__name__ for value in reports[0]]
+    assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
+
+
+async def test_pull_with_refresh_after_reload(client, tmp_path):
+    # A client that pulls and refreshes gets pull by default, and a refresh request
+    # when the knowledge base reloads.
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities()
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=tmp_path.as_uri(),
+            initialization_options=settings(),
+        )
+    )
+    assert result.capabilities.diagnostic_provider.workspace_diagnostics
+    found = await open_and_wait(client, result, tmp_path / "a.log", BODY_LINE)
+    assert [d.code for d in found] == ["web/test-nginx-body-too-large"]
+
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="faultlore.reloadKnowledgeBase")
+    )
+    assert client.diagnostic_refresh_count == 1
+
+
+async def test_server_log_reaches_the_client(client, tmp_path):
+    # Lifecycle info is forwarded to window/logMessage (including what came before
+    # `initialized`), and pygls' own records are not.
+    result = await start(client, "visual-studio-code", tmp_path)
+    await open_and_wait(client, result, tmp_path / "a.log", BODY_LINE)
+
+    messages = [m.message for m in client.log_messages]
+    assert any("knowledge base: 7 signatures" in m for m in messages), messages
+    assert not any(m.startswith("pygls") for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        pytest.param({"web": "hint"}, types.DiagnosticSeverity.Hint, id="domain"),
+        pytest.param(
+            {"web": "hint", "limit_reached": "warning"},
+            types.DiagnosticSeverity.Warning,
+            id="category-beats-domain",
+        ),
+        pytest.param(
+            {
+                "limit_reached": "warning",
+                "web/test-nginx-body-too-large": "information",
+            },
+            types.DiagnosticSeverity.Information,
+            id="id-beats-category",
+        ),
+    ],
+)
+async def test_severity_override_precedence(client, tmp_path, overrides, expected):
+    result = await start(
+        client, "visual-studio-code", tmp_path, settings(severity=overrides)
+    )
+    (diagnostic,) = await open_and_wait(client, result, tmp_path / "a.log", BODY_LINE)
+    assert diagnostic.severity == expected
+
+
+async def test_ignored_finding_has_no_hover(client, tmp_path):
+    conf = tmp_path / "nginx.conf"
+    directive = "# faultlore: ignore[web/test-nginx-config-small-body]"
+    text = f"http {{\n    client_max_body_size 1m;  {directive}\n}}\n"
+    result = await start(client, "visual-studio-code", tmp_path)
+    assert await open_and_wait(client, result, conf, text, "nginx") == []
+    assert await hover_at(client, conf.as_uri(), 1, 8) is None
+
+
+async def test_hand_edited_faultlore_toml_applies(client, tmp_path):
+    log = tmp_path / "a.log"
+    result = await start(client, "visual-studio-code", tmp_path)
+    assert await open_and_wait(client, result, log, BODY_LINE)
+
+    toml = tmp_path / ".faultlore.toml"
+    toml.write_text('[ignore]\nsignatures = ["web/test-nginx-body-too-large"]\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=toml.as_uri(), type=types.FileChangeType.Created)
+            ]
+        )
+    )
+    assert await next_push(client, log.as_uri()) == []
+
+
+@pytest.mark.corpus
+async def test_corpus_log_fix_lands_in_the_sites_nginx_config(client, corpora):
+    # The reports folder as the workspace: its only nginx config is a site file
+    # (server blocks, no http block), so the directive goes to its top level.
+    reports = corpora / "reports"
+    log = reports / "04-nginx-413-openresty.log"
+    conf = reports / "07-nginx-upstream-timed-out-puma.nginx.conf"
+    result = await start(client, "visual-studio-code", reports)
+    found = await open_and_wait(client, result, log)
+
+    actions = await actions_for(client, log.as_uri(), found)
+    (fix,) = [a for a in actions if a.is_preferred]
+    assert fix.title.startswith(f"Fix in {conf.name}:")
+    original = conf.read_text(encoding="utf-8")
+    fixed = apply(original, edits_for(fix.edit, conf.as_uri()))
+    assert fixed == "client_max_body_size 50m;\n\n" + original
+
+
+async def test_empty_file(client, tmp_path):
+    result = await start(client, "visual-studio-code", tmp_path)
+    assert await open_and_wait(client, result, tmp_path / "empty.log", "") == []
+    outline = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=doc((tmp_path / "empty.log").as_uri()))
+    )
+    assert not outline
+
+
+async def test_bad_kb_entry_skips_only_that_record(client, tmp_path):
+    # One record with a broken regex: the rest still load and fire; the log says why.
+    kb = tmp_path / "kb.json"
+    records = json.loads(KB.read_text())
+    records.insert(0, {"id": "test/broken", "signature": "Broken", "regex": "(x"})
+    kb.write_text(json.dumps(records))
+    options = settings(
+        knowledgeBase={"paths": [str(kb)], "bundled": False, "user": False}
+    )
+    result = await start(client, "visual-studio-code", tmp_path, options)
+    found = await open_and_wait(client, result, tmp_path / "a.log", BODY_LINE)
+
+    assert [d.code for d in found] == ["web/test-nginx-body-too-large"]
+    assert any("test/broken" in m.message for m in client.log_messages)

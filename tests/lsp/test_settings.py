@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from faultlore.lsp.settings import Settings, default_settings, merge, parse_settings
@@ -67,3 +70,15 @@ def test_merge_is_deep_and_skips_none():
         {"knowledgeBase": {"bundled": True}, "locale": None},
     )
     assert merged == {"knowledgeBase": {"paths": ["a"], "bundled": True}}
+
+
+def test_settings_table_lists_every_default():
+    # docs/settings.md is the user's reference: every key with its real default.
+    table = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text()
+    for key, default in default_settings(flat=True).items():
+        row = next(
+            (line for line in table.splitlines() if line.startswith(f"| `{key}` |")),
+            None,
+        )
+        assert row is not None, key
+        assert f"`{json.dumps(default)}`" in row, (key, default)

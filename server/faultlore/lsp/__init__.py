@@ -1,0 +1,1 @@
+"""The faultlore language server (``faultlore lsp``): protocol side of the engine."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
 from faultlore.filekinds import applies
-from faultlore.lsp.positions import to_code_points
+from faultlore.lsp.positions import Counter, to_code_points
 from faultlore.matcher import MULTILINE_CONTEXT, Finding, Matcher
 from faultlore.text import split_lines
 
@@ -46,6 +46,8 @@ class Document:
     """Bumped on every change, so a scan can tell if its snapshot went stale."""
     lowest_edit: int | None = None
     """The lowest line changed since the current full scan started."""
+    kb_diagnostics: list = attrs.Factory(list)
+    """For knowledge-base files: the problems found, as LSP diagnostics."""
 
     @classmethod
     def open(
@@ -69,8 +71,7 @@ class Document:
 
     def finding_at(self, line: int, column: int) -> list[Finding]:
         """The findings whose span holds (*line*, *column*), in code points."""
-        keys = [finding.line for finding in self.findings]
-        stop = bisect.bisect_right(keys, line)
+        stop = bisect.bisect_right(self.findings, line, key=_line)
         out = []
         for finding in reversed(self.findings[max(0, stop - 400) : stop]):
             if (finding.line, finding.column) <= (line, column) < (
@@ -84,9 +85,7 @@ class Document:
         return list(reversed(out))
 
 
-def apply_change(
-    document: Document, change: object, counter: Callable[[str, int], int] | None
-) -> None:
+def apply_change(document: Document, change: object, counter: Counter) -> None:
     """Apply one ``TextDocumentContentChangeEvent`` (incremental or whole text)."""
     document.generation += 1
     change_range = getattr(change, "range", None)
@@ -143,9 +142,8 @@ def apply_change(
 
 def _shift(findings: list[Finding], start: int, end: int, delta: int) -> list[Finding]:
     """Drop findings touching lines *start*..*end*; move the later ones by *delta*."""
-    keys = [finding.line for finding in findings]
-    lo = bisect.bisect_left(keys, start)
-    hi = bisect.bisect_right(keys, end)
+    lo = bisect.bisect_left(findings, start, key=_line)
+    hi = bisect.bisect_right(findings, end, key=_line)
     before = [f for f in findings[:lo] if f.end_line < start]
     # Multi-line findings before the change that reach into it are dropped too.
     if len(before) != lo:
@@ -186,12 +184,10 @@ class Analyzer:
                 min(total, stop + MULTILINE_CONTEXT),
             )
         # A multi-line finding starting before the range but reaching into it is redone.
-        for finding in document.findings:
-            if finding.line >= start:
-                break
+        before = bisect.bisect_left(document.findings, start, key=_line)
+        for finding in document.findings[max(0, before - 50) : before]:
             if finding.end_line >= start:
-                start = finding.line
-                break
+                start = min(start, finding.line)
         started = time.perf_counter()
         result = self.matcher.scan_lines(
             document.lines, document.kind, start, max(stop, start)
@@ -215,11 +211,14 @@ class Analyzer:
         return self.matcher.scan_lines(lines, kind, start, stop).findings
 
 
+def _line(finding: Finding) -> int:
+    return finding.line
+
+
 def merge_findings(
     document: Document, start: int, stop: int, found: list[Finding]
 ) -> None:
     """Replace the findings that start in lines *start*..*stop* with *found*."""
-    keys = [finding.line for finding in document.findings]
-    lo = bisect.bisect_left(keys, start)
-    hi = bisect.bisect_left(keys, stop)
+    lo = bisect.bisect_left(document.findings, start, key=_line)
+    hi = bisect.bisect_left(document.findings, stop, key=_line)
     document.findings[lo:hi] = sorted(found, key=lambda f: (f.line, f.column))

@@ -24,7 +24,7 @@ from faultlore.fixes import Span, TextEdit, ignore_directive, note_below, plan_s
 from faultlore.kb.model import Signature, Workaround
 from faultlore.lsp.analysis import Document
 from faultlore.lsp.diagnostics import SOURCE
-from faultlore.lsp.ignores import add_ignore, file_key, read_ignores
+from faultlore.lsp.ignores import add_ignore, file_key
 from faultlore.lsp.positions import from_position, to_range
 from faultlore.scan import SKIP_DIRS, detect_kind
 from faultlore.text import decode, split_lines
@@ -422,15 +422,7 @@ async def ignore(ls: FaultloreServer, argument: Any) -> dict[str, Any] | None:
     logger.info(
         "%s: ignoring %s in %s", written, argument["id"], key or "the workspace"
     )
-    ls.ignores = read_ignores(root)
-    ls._kb_fingerprint = ls._fingerprint()
-    for document in list(ls.documents.values()):
-        if not ls.pull_mode:
-            ls.publish(document)
-    if ls.pull_mode and ls.client_supports(
-        "workspace", "diagnostics", "refresh_support"
-    ):
-        ls.workspace_diagnostic_refresh(None)
+    ls.reload_ignores()
     return {"file": str(written), "scope": argument.get("scope") or "workspace"}
 
 

@@ -68,14 +68,20 @@ def visible_findings(
 ) -> list[Finding]:
     """The findings not silenced by settings, ``.faultlore.toml`` or inline comments."""
     inline = inline_ignores(document.lines, document.kind or "")
+    shown: dict[str, bool] = {}
     out = []
     for finding in document.findings:
-        signature = kb.get(finding.signature_id)
-        if signature is None or severity_of(signature, settings) == "off":
+        signature_id = finding.signature_id
+        if signature_id not in shown:
+            signature = kb.get(signature_id)
+            shown[signature_id] = (
+                signature is not None
+                and severity_of(signature, settings) != "off"
+                and not ignores.ignored(signature_id, key)
+            )
+        if not shown[signature_id]:
             continue
-        if ignores.ignored(signature.id, key):
-            continue
-        if inline and is_ignored(inline, finding.line, signature.id):
+        if inline and is_ignored(inline, finding.line, signature_id):
             continue
         out.append(finding)
     return out
@@ -86,8 +92,12 @@ def group_findings(findings: Iterable[Finding], fold: bool) -> list[Group]:
     if not fold:
         return [Group(finding) for finding in findings]
     groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    normal: dict[str, str] = {}
     for finding in findings:
-        groups[(finding.signature_id, _NUMBERS.sub("0", finding.text))].append(finding)
+        text = finding.text
+        if text not in normal:
+            normal[text] = _NUMBERS.sub("0", text)
+        groups[(finding.signature_id, normal[text])].append(finding)
     ordered = sorted(
         groups.values(), key=lambda members: (members[0].line, members[0].column)
     )
@@ -100,6 +110,7 @@ def render_diagnostics(
     kb: KnowledgeBase,
     settings: Settings,
     counter,
+    locale: str = "en",
 ) -> list[types.Diagnostic]:
     """The diagnostics of *document*: folded, capped, tied to related findings."""
     groups = group_findings(findings, settings.fold_identical)
@@ -109,7 +120,7 @@ def render_diagnostics(
 
     cap = settings.max_diagnostics_per_document
     diagnostics = [
-        render_diagnostic(document, group, kb, settings, counter, by_id)
+        render_diagnostic(document, group, kb, settings, counter, by_id, locale)
         for group in groups[:cap]
     ]
     if len(groups) > cap:
@@ -136,12 +147,15 @@ def render_diagnostic(
     settings: Settings,
     counter,
     by_id: dict[str, list[Finding]],
+    locale: str = "en",
 ) -> types.Diagnostic:
     """One diagnostic for a group of identical findings."""
     finding = group.first
     signature = kb.get(finding.signature_id)
     assert signature is not None
     message = signature.title
+    if locale == "zh" and signature.record.get("signature_zh"):
+        message = signature.record["signature_zh"]
     if group.count > 1:
         message += f" (×{group.count})"
     url = safe_url(signature.doc_url)

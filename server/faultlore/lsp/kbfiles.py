@@ -14,7 +14,6 @@ from lsprotocol import types
 from faultlore.kb import check_text
 from faultlore.kb.model import Problem
 from faultlore.kb.validate import check_signature
-from faultlore.lsp.analysis import Document
 from faultlore.lsp.positions import to_range
 
 logger = logging.getLogger(__name__)
@@ -26,10 +25,12 @@ def looks_like_kb(text: str) -> bool:
     return '"regex"' in head and '"signature"' in head and '"id"' in head
 
 
-def render_kb_diagnostics(document: Document, counter) -> list[types.Diagnostic]:
-    """Every problem with the records of a knowledge-base document."""
-    text = "\n".join(document.lines)
-    signatures, problems = check_text(text, document.path)
+def render_kb_diagnostics(
+    lines: list[str], path: str, counter
+) -> list[types.Diagnostic]:
+    """Every problem with the records of a knowledge-base document (*lines*)."""
+    text = "\n".join(lines)
+    signatures, problems = check_text(text, path)
     for signature in signatures:
         try:
             problems.extend(check_signature(signature))
@@ -37,13 +38,11 @@ def render_kb_diagnostics(document: Document, counter) -> list[types.Diagnostic]
             logger.exception("checking %s failed", signature.id)
     diagnostics = []
     for problem in problems:
-        line, column = locate(document.lines, problem)
-        end = len(document.lines[line]) if line < len(document.lines) else 0
+        line, column = locate(lines, problem)
+        end = len(lines[line]) if line < len(lines) else 0
         diagnostics.append(
             types.Diagnostic(
-                range=to_range(
-                    document.lines, line, column, line, max(end, column), counter
-                ),
+                range=to_range(lines, line, column, line, max(end, column), counter),
                 message=problem.message,
                 severity=(
                     types.DiagnosticSeverity.Error

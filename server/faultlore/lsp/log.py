@@ -19,6 +19,10 @@ _LEVELS = (
 )
 
 
+EARLY_RECORDS = 50
+"""Records kept from before ``initialized``, sent once the client is ready."""
+
+
 class LspLogHandler(logging.Handler):
     """Sends records of the ``faultlore`` loggers to the client's log.
 
@@ -30,20 +34,37 @@ class LspLogHandler(logging.Handler):
         super().__init__(level)
         self.server = server
         self._busy = threading.local()
+        self._early: list[types.LogMessageParams] = []
         self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.name.startswith("pygls") or getattr(self._busy, "active", False):
             return
+        kind = next(kind for level, kind in _LEVELS if record.levelno >= level)
+        params = types.LogMessageParams(type=kind, message=self.format(record))
         if not self.server.ready:
+            # Before `initialized` the client may not listen yet: keep the first few.
+            if len(self._early) < EARLY_RECORDS:
+                self._early.append(params)
             return
+        loop = self.server.loop
+        if loop is not None and threading.get_ident() != self.server.loop_thread:
+            # Scans run in worker threads; only the event loop may write to the client.
+            loop.call_soon_threadsafe(self._send, params)
+        else:
+            self._send(params)
+
+    def flush_early(self) -> None:
+        """Send what was logged before the client was ready."""
+        early, self._early = self._early, []
+        for params in early:
+            self._send(params)
+
+    def _send(self, params: types.LogMessageParams) -> None:
         self._busy.active = True
         try:
-            kind = next(kind for level, kind in _LEVELS if record.levelno >= level)
-            self.server.window_log_message(
-                types.LogMessageParams(type=kind, message=self.format(record))
-            )
+            self.server.window_log_message(params)
         except Exception:  # noqa: BLE001 - logging must never break the server
-            self.handleError(record)
+            logging.getLogger("pygls").debug("window/logMessage failed", exc_info=True)
         finally:
             self._busy.active = False

@@ -11,22 +11,25 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+Counter = Callable[[str], int] | None
+"""Code units of one character in the client's encoding; None when one per point."""
 
-def unit_counter(codec: PositionCodec) -> Callable[[str], int] | None:
+
+def unit_counter(codec: PositionCodec) -> Counter:
     """The per-character unit counter of *codec*, or None when units are code points."""
     if codec.encoding == types.PositionEncodingKind.Utf32:
         return None
     return codec.impl.code_units_for_char
 
 
-def to_client(line: str, column: int, counter) -> int:
+def to_client(line: str, column: int, counter: Counter) -> int:
     """A code-point *column* of *line* in the client's units."""
     if counter is None or line.isascii():
         return column
     return sum(counter(char) for char in line[:column])
 
 
-def to_code_points(line: str, character: int, counter) -> int:
+def to_code_points(line: str, character: int, counter: Counter) -> int:
     """A client *character* offset into *line* as a code-point column (clamped)."""
     if counter is None or line.isascii():
         return min(character, len(line))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import logging
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -23,13 +24,14 @@ from pygls.uris import from_fs_path, to_fs_path
 from faultlore import __version__, filekinds
 from faultlore.kb import KnowledgeBase, load_knowledge_base
 from faultlore.kb.loader import KB_SUFFIXES, bundled_path, user_path
-from faultlore.lsp import code_actions, diagnostics, hover, kbfiles, symbols
+from faultlore.lsp import code_actions, diagnostics, kbfiles, symbols
 from faultlore.lsp.analysis import CHUNK_LINES, Analyzer, Document, apply_change
-from faultlore.lsp.ignores import Ignores, file_key, read_ignores
+from faultlore.lsp.hover import pick, render_hover
+from faultlore.lsp.ignores import FILE_NAME, Ignores, file_key, read_ignores
 from faultlore.lsp.log import LspLogHandler
 from faultlore.lsp.positions import from_position, to_range, unit_counter
 from faultlore.lsp.settings import SECTION, Settings, merge, parse_settings
-from faultlore.matcher import MULTILINE_CONTEXT, Matcher
+from faultlore.matcher import MULTILINE_CONTEXT, Finding, Matcher
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,10 @@ class FaultloreServer(LanguageServer):
         self.client_locale = ""
         self.ready = False
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.loop_thread: int | None = None
+        self.log_handler: LspLogHandler | None = None
+        self._queued: list[tuple[str, types.MessageType]] = []
+        """Pop-ups from before ``initialized``, shown once the client is ready."""
         self._timers: dict[str, asyncio.Task] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._shown: set[str] = set()
@@ -197,28 +203,28 @@ class FaultloreServer(LanguageServer):
     # -- knowledge base --------------------------------------------------------
 
     def load_kb(self) -> None:
-        """(Re)load the knowledge base and rebuild the matcher."""
-        sources = self.kb_sources()
-        started = time.perf_counter()
-        kb = load_knowledge_base(sources)
-        self.kb = kb
-        self.analyzer = Analyzer(Matcher(kb))
+        """Load the knowledge base and build the matcher (blocking: at start-up)."""
+        self._use_kb(*_build(self.kb_sources()))
+
+    async def load_kb_async(self) -> None:
+        """Load the knowledge base off the event loop, then swap it in."""
+        self._use_kb(*await asyncio.to_thread(_build, self.kb_sources()))
+
+    def _use_kb(self, kb: KnowledgeBase, analyzer: Analyzer, seconds: float) -> None:
+        self.kb, self.analyzer = kb, analyzer
         self._kb_fingerprint = self._fingerprint()
         logger.info(
             "knowledge base: %d signatures from %d sources in %.0f ms",
             len(kb),
-            len(sources),
-            (time.perf_counter() - started) * 1000,
+            len(kb.sources),
+            seconds * 1000,
         )
         unreadable = [p for p in kb.problems if p.level == "error" and p.record is None]
         if unreadable:
+            more = len(unreadable) - 1
             self.notify_once(
                 f"faultlore: cannot read the knowledge base: {unreadable[0]}"
-                + (
-                    f" (and {len(unreadable) - 1} more; see the log)"
-                    if len(unreadable) > 1
-                    else ""
-                ),
+                + (f" (and {more} more; see the log)" if more else ""),
                 types.MessageType.Error,
             )
 
@@ -244,17 +250,30 @@ class FaultloreServer(LanguageServer):
     ) -> None:
         """A pop-up the user can act on, shown once per server session."""
         logger.warning("%s", message)
-        if message in self._shown or not self.ready:
+        if message in self._shown:
             return
         self._shown.add(message)
+        if not self.ready:
+            self._queued.append((message, kind))
+            return
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
     async def reload_kb(self) -> int:
         """Reload the knowledge base and re-diagnose every open document."""
-        self.load_kb()
+        await self.load_kb_async()
         self.ignores = read_ignores(self.root())
         await self.rediagnose_all()
         return len(self.kb)
+
+    def reload_ignores(self) -> None:
+        """Re-read ``.faultlore.toml`` and report again (nothing needs rescanning)."""
+        self.ignores = read_ignores(self.root())
+        self._kb_fingerprint = self._fingerprint()
+        if not self.pull_mode:
+            for document in list(self.documents.values()):
+                self.publish(document)
+        elif self.client_supports("workspace", "diagnostics", "refresh_support"):
+            self.workspace_diagnostic_refresh(None)
 
     async def poll_kb(self) -> None:
         """Reload when a knowledge-base file or ``.faultlore.toml`` changes on disk."""
@@ -300,9 +319,97 @@ class FaultloreServer(LanguageServer):
             settings.knowledge_base,
             settings.trust_workspace,
         ):
-            self.load_kb()
+            await self.load_kb_async()
         if previous != settings:
             await self.rediagnose_all(rekind=True)
+
+    def mark_ready(self) -> None:
+        """The client listens now: send the early log and the bad-setting messages."""
+        self.loop = asyncio.get_running_loop()
+        self.loop_thread = threading.get_ident()
+        self.ready = True
+        if self.log_handler is not None:
+            self.log_handler.flush_early()
+        queued, self._queued = self._queued, []
+        for message, kind in queued:
+            self.window_show_message(
+                types.ShowMessageParams(type=kind, message=message)
+            )
+
+    def setup(self, params: types.InitializeParams) -> None:
+        """Take the settings from the initialization options; choose push or pull."""
+        options = params.initialization_options
+        if isinstance(options, dict):
+            # Accept the settings bare, or wrapped in "settings" and/or "faultlore".
+            options = options.get("settings", options)
+            if isinstance(options, dict):
+                options = options.get(SECTION, options)
+            self.init_options = options if isinstance(options, dict) else {}
+        self.client_locale = params.locale or ""
+        self.settings, problems = parse_settings(self.init_options)
+        for problem in problems:
+            self.notify_once(f"faultlore setting {problem}")
+
+        can_pull = self.client_supports("text_document", "diagnostic")
+        can_refresh = self.client_supports(
+            "workspace", "diagnostics", "refresh_support"
+        )
+        mode = self.settings.diagnostic_mode
+        self.pull_mode = can_pull and (
+            mode == "pull" or (mode == "auto" and can_refresh)
+        )
+        self.load_kb()
+        self.ignores = read_ignores(self.root())
+
+    async def start_watching(self) -> None:
+        """Watch the knowledge-base files through the client, else poll them."""
+        if self.client_supports(
+            "workspace", "did_change_watched_files", "dynamic_registration"
+        ):
+            try:
+                await self.client_register_capability_async(
+                    types.RegistrationParams(registrations=[self._watchers()])
+                )
+                if not self._unwatched_sources():
+                    return
+            except Exception:
+                logger.warning("the client refused file watchers; polling instead")
+        self._poller = asyncio.ensure_future(self.poll_kb())
+
+    def _unwatched_sources(self) -> list[Path]:
+        """Sources outside the root: unwatchable without relative patterns."""
+        if self.client_supports(
+            "workspace", "did_change_watched_files", "relative_pattern_support"
+        ):
+            return []
+        root = self.root()
+        return [
+            source
+            for source in self.kb_sources()
+            if root is None or not source.resolve().is_relative_to(root.resolve())
+        ]
+
+    def _watchers(self) -> types.Registration:
+        watchers = [
+            types.FileSystemWatcher(glob_pattern="**/*.{json,jsonl}"),
+            types.FileSystemWatcher(glob_pattern="**/.faultlore.toml"),
+        ]
+        relative = self.client_supports(
+            "workspace", "did_change_watched_files", "relative_pattern_support"
+        )
+        for source in self.kb_sources():
+            if relative and source.is_dir():
+                pattern = types.RelativePattern(
+                    base_uri=from_fs_path(str(source)), pattern="**/*.{json,jsonl}"
+                )
+                watchers.append(types.FileSystemWatcher(glob_pattern=pattern))
+        return types.Registration(
+            id=f"faultlore-kb-{uuid.uuid4().hex}",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=watchers
+            ),
+        )
 
     # -- documents -------------------------------------------------------------
 
@@ -332,6 +439,7 @@ class FaultloreServer(LanguageServer):
     def close_document(self, uri: str) -> None:
         """Forget a document and clear its diagnostics."""
         self.documents.pop(uri, None)
+        self._locks.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -355,7 +463,9 @@ class FaultloreServer(LanguageServer):
                 or document.version != version
             ):
                 return
-            await self.refresh(document)
+            # A newer edit cancels only the wait: a long scan already running goes
+            # on (else a log growing faster than it scans would never be scanned).
+            await asyncio.shield(self.refresh(document))
 
         self._timers[document.uri] = asyncio.ensure_future(later())
 
@@ -375,6 +485,7 @@ class FaultloreServer(LanguageServer):
         lock = self._locks.setdefault(document.uri, asyncio.Lock())
         async with lock:
             if document.kind == "kb":
+                await self._check_kb_document(document)
                 return
             if (
                 document.dirty == (0, len(document.lines))
@@ -382,6 +493,18 @@ class FaultloreServer(LanguageServer):
             ):
                 await self._full_scan(document)
             self.analyzer.scan_range(document)
+
+    async def _check_kb_document(self, document: Document) -> None:
+        """Check the records of a knowledge-base file, off the event loop (slow)."""
+        if document.dirty is None:
+            return
+        generation, lines = document.generation, list(document.lines)
+        found = await asyncio.to_thread(
+            kbfiles.render_kb_diagnostics, lines, document.path, self.counter
+        )
+        if document.generation == generation:
+            document.kb_diagnostics = found
+            document.dirty = None
 
     async def _full_scan(self, document: Document) -> None:
         """Scan a long document in chunks off the event loop, with progress if slow."""
@@ -464,14 +587,39 @@ class FaultloreServer(LanguageServer):
             document, self.kb, self.settings, self.ignores, key
         )
 
+    def finding_under(
+        self, document: Document, position: types.Position
+    ) -> Finding | None:
+        """The shown finding at *position* (the narrowest when several hold it)."""
+        line, column = from_position(document.lines, position, self.counter)
+        shown = set(map(id, self.visible(document)))
+        here = [f for f in document.finding_at(line, column) if id(f) in shown]
+        return pick(here)
+
+    def range_of(self, document: Document, finding: Finding) -> types.Range:
+        """The LSP range of *finding* in the client's encoding."""
+        return to_range(
+            document.lines,
+            finding.line,
+            finding.column,
+            finding.end_line,
+            finding.end_column,
+            self.counter,
+        )
+
     def diagnostics_of(self, document: Document) -> list[types.Diagnostic]:
         """Everything to report for *document*."""
         if document.kind == "kb":
-            return kbfiles.render_kb_diagnostics(document, self.counter)
+            return document.kb_diagnostics
         if document.kind is None:
             return []
         return diagnostics.render_diagnostics(
-            document, self.visible(document), self.kb, self.settings, self.counter
+            document,
+            self.visible(document),
+            self.kb,
+            self.settings,
+            self.counter,
+            self.locale,
         )
 
     def publish(self, document: Document) -> None:
@@ -506,77 +654,29 @@ class FaultloreServer(LanguageServer):
         )
 
 
+def _build(sources: list[Path]) -> tuple[KnowledgeBase, Analyzer, float]:
+    """Load *sources* and compile their matcher; returns the time it took too."""
+    started = time.perf_counter()
+    kb = load_knowledge_base(sources)
+    analyzer = Analyzer(Matcher(kb))
+    return kb, analyzer, time.perf_counter() - started
+
+
 server = FaultloreServer()
 
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: FaultloreServer, params: types.InitializeParams) -> None:
     """Read the initialization options and the client's preferences; load the KB."""
-    options = params.initialization_options
-    if isinstance(options, dict):
-        options = options.get("settings", options)
-        options = options.get(SECTION, options) if isinstance(options, dict) else {}
-        ls.init_options = options if isinstance(options, dict) else {}
-    ls.client_locale = params.locale or ""
-    settings, problems = parse_settings(ls.init_options)
-    ls.settings = settings
-    ls._pending_problems = problems
-
-    can_pull = ls.client_supports("text_document", "diagnostic")
-    can_refresh = ls.client_supports("workspace", "diagnostics", "refresh_support")
-    mode = settings.diagnostic_mode
-    ls.pull_mode = can_pull and (mode == "pull" or (mode == "auto" and can_refresh))
-    ls.load_kb()
-    ls.ignores = read_ignores(ls.root())
+    ls.setup(params)
 
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: FaultloreServer, params: types.InitializedParams) -> None:
     """Start forwarding the log, fetch settings, watch the knowledge base."""
-    ls.loop = asyncio.get_running_loop()
-    ls.ready = True
-    for problem in getattr(ls, "_pending_problems", []):
-        ls.notify_once(f"faultlore setting {problem}")
+    ls.mark_ready()
     await ls.fetch_settings()
-    if ls.client_supports(
-        "workspace", "did_change_watched_files", "dynamic_registration"
-    ):
-        await _watch_kb(ls)
-    else:
-        ls._poller = asyncio.ensure_future(ls.poll_kb())
-
-
-async def _watch_kb(ls: FaultloreServer) -> None:
-    watchers = [
-        types.FileSystemWatcher(glob_pattern="**/*.{json,jsonl}"),
-        types.FileSystemWatcher(glob_pattern="**/.faultlore.toml"),
-    ]
-    relative = ls.client_supports(
-        "workspace", "did_change_watched_files", "relative_pattern_support"
-    )
-    for source in ls.kb_sources():
-        if relative and source.is_dir():
-            watchers.append(
-                types.FileSystemWatcher(
-                    glob_pattern=types.RelativePattern(
-                        base_uri=from_fs_path(str(source)), pattern="**/*.{json,jsonl}"
-                    )
-                )
-            )
-    registration = types.Registration(
-        id=f"faultlore-kb-{uuid.uuid4().hex}",
-        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-        register_options=types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=watchers
-        ),
-    )
-    try:
-        await ls.client_register_capability_async(
-            types.RegistrationParams(registrations=[registration])
-        )
-    except Exception:
-        logger.warning("the client did not accept file watchers; polling instead")
-        ls._poller = asyncio.ensure_future(ls.poll_kb())
+    await ls.start_watching()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -653,31 +753,18 @@ async def workspace_diagnostic(
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-async def hover_card(
-    ls: FaultloreServer, params: types.HoverParams
-) -> types.Hover | None:
+async def hover(ls: FaultloreServer, params: types.HoverParams) -> types.Hover | None:
     """The explanation card of the finding under the cursor; nothing elsewhere."""
     document = ls.documents.get(params.text_document.uri)
     if document is None or document.kind in (None, "kb"):
         return None
     await ls.analyze(document)
-    line, column = from_position(document.lines, params.position, ls.counter)
-    visible = set(map(id, ls.visible(document)))
-    finding = hover.pick(
-        [f for f in document.finding_at(line, column) if id(f) in visible]
-    )
+    finding = ls.finding_under(document, params.position)
     signature = ls.kb.get(finding.signature_id) if finding else None
     if signature is None:
         return None
-    span = to_range(
-        document.lines,
-        finding.line,
-        finding.column,
-        finding.end_line,
-        finding.end_column,
-        ls.counter,
-    )
-    return hover.render_hover(signature, span, ls.markdown, ls.locale)
+    span = ls.range_of(document, finding)
+    return render_hover(signature, span, ls.markdown, ls.locale)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -727,8 +814,10 @@ async def did_change_watched_files(
 ) -> None:
     """Reload when a knowledge-base file or ``.faultlore.toml`` changed."""
     paths = [to_fs_path(change.uri) or "" for change in params.changes]
-    if any(ls.in_kb_source(path) or path.endswith(".faultlore.toml") for path in paths):
+    if any(ls.in_kb_source(path) for path in paths):
         await ls.reload_kb()
+    elif any(path.endswith(FILE_NAME) for path in paths):
+        ls.reload_ignores()
 
 
 @server.command(CMD_RELOAD)
@@ -767,7 +856,8 @@ def run(tcp: str | None = None) -> None:
         for handler in root.handlers:
             handler.setLevel(root.getEffectiveLevel())
         root.setLevel(logging.INFO)
-    root.addHandler(LspLogHandler(server))
+    server.log_handler = LspLogHandler(server)
+    root.addHandler(server.log_handler)
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
