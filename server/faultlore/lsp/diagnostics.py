@@ -21,7 +21,7 @@ from faultlore.fixes import inline_ignores, is_ignored
 from faultlore.kb.model import KnowledgeBase, Signature
 from faultlore.lsp.analysis import Document
 from faultlore.lsp.ignores import Ignores
-from faultlore.lsp.positions import to_range
+from faultlore.lsp.positions import finding_range
 from faultlore.lsp.settings import Settings
 from faultlore.matcher import Finding
 
@@ -127,7 +127,7 @@ def render_diagnostics(
         hidden = groups[cap].first
         diagnostics.append(
             types.Diagnostic(
-                range=_range(document, hidden, counter),
+                range=finding_range(document.lines, hidden, counter),
                 message=(
                     f"faultlore: {len(groups) - cap} more findings are not shown "
                     f"(maxDiagnosticsPerDocument is {cap}); the outline lists them all"
@@ -160,7 +160,7 @@ def render_diagnostic(
         message += f" (×{group.count})"
     url = safe_url(signature.doc_url)
     return types.Diagnostic(
-        range=_range(document, finding, counter),
+        range=finding_range(document.lines, finding, counter),
         message=message,
         severity=_SEVERITY.get(
             severity_of(signature, settings), types.DiagnosticSeverity.Error
@@ -184,17 +184,6 @@ def render_diagnostic(
             "count": group.count,
             "alternatives": list(finding.alternatives),
         },
-    )
-
-
-def _range(document: Document, finding: Finding, counter) -> types.Range:
-    return to_range(
-        document.lines,
-        finding.line,
-        finding.column,
-        finding.end_line,
-        finding.end_column,
-        counter,
     )
 
 
@@ -227,7 +216,8 @@ def _related(
             related.append(
                 types.DiagnosticRelatedInformation(
                     location=types.Location(
-                        uri=document.uri, range=_range(document, target, counter)
+                        uri=document.uri,
+                        range=finding_range(document.lines, target, counter),
                     ),
                     message=f"{label}: {title} (line {target.line + 1})",
                 )
@@ -236,7 +226,8 @@ def _related(
         related.append(
             types.DiagnosticRelatedInformation(
                 location=types.Location(
-                    uri=document.uri, range=_range(document, other, counter)
+                    uri=document.uri,
+                    range=finding_range(document.lines, other, counter),
                 ),
                 message=f"also on line {other.line + 1}",
             )

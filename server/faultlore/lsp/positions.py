@@ -58,6 +58,18 @@ def to_range(
     return types.Range(start=position(line, column), end=position(end_line, end_column))
 
 
+def finding_range(lines: Sequence[str], finding, counter) -> types.Range:
+    """The LSP range of an engine `Finding` (anything with line/column spans)."""
+    return to_range(
+        lines,
+        finding.line,
+        finding.column,
+        finding.end_line,
+        finding.end_column,
+        counter,
+    )
+
+
 def from_position(
     lines: Sequence[str], position: types.Position, counter
 ) -> tuple[int, int]:

@@ -29,7 +29,7 @@ from faultlore.lsp.analysis import CHUNK_LINES, Analyzer, Document, apply_change
 from faultlore.lsp.hover import pick, render_hover
 from faultlore.lsp.ignores import FILE_NAME, Ignores, file_key, read_ignores
 from faultlore.lsp.log import LspLogHandler
-from faultlore.lsp.positions import from_position, to_range, unit_counter
+from faultlore.lsp.positions import finding_range, from_position, unit_counter
 from faultlore.lsp.settings import SECTION, Settings, merge, parse_settings
 from faultlore.matcher import MULTILINE_CONTEXT, Finding, Matcher
 
@@ -598,14 +598,7 @@ class FaultloreServer(LanguageServer):
 
     def range_of(self, document: Document, finding: Finding) -> types.Range:
         """The LSP range of *finding* in the client's encoding."""
-        return to_range(
-            document.lines,
-            finding.line,
-            finding.column,
-            finding.end_line,
-            finding.end_column,
-            self.counter,
-        )
+        return finding_range(document.lines, finding, self.counter)
 
     def diagnostics_of(self, document: Document) -> list[types.Diagnostic]:
         """Everything to report for *document*."""

@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from faultlore.kb.model import KnowledgeBase
 from faultlore.lsp.analysis import Document
-from faultlore.lsp.positions import to_range
+from faultlore.lsp.positions import finding_range
 from faultlore.matcher import Finding
 
 
@@ -30,14 +30,7 @@ def render_symbols(
         title = signature.title if signature else signature_id
         children = []
         for finding in members:
-            span = to_range(
-                document.lines,
-                finding.line,
-                finding.column,
-                finding.end_line,
-                finding.end_column,
-                counter,
-            )
+            span = finding_range(document.lines, finding, counter)
             children.append(
                 types.DocumentSymbol(
                     name=f"line {finding.line + 1}",
