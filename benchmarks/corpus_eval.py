@@ -310,9 +310,26 @@ def measure(
     }
 
 
+def markdown_table(table: Table) -> str:
+    """A rich table as a Markdown table, cell text unchanged."""
+    headers = [str(column.header) for column in table.columns]
+    cells = [[str(cell) for cell in column.cells] for column in table.columns]
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join(" --- " for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in zip(*cells, strict=True)]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=default_corpora())
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="Print a Markdown table (for the README).",
+    )
     parser.add_argument(
         "--no-canons", action="store_true", help="Measure only our knowledge base."
     )
@@ -379,7 +396,10 @@ def main(argv: list[str] | None = None) -> int:
         "benign logs: most frequent",
         lambda m: ", ".join(f"{i} x{n}" for i, n in m["benign_top"][:3]) or "-",
     )
-    Console().print(table)
+    if args.markdown:
+        print(markdown_table(table))
+    else:
+        Console(width=max(100, Console().width)).print(table)
     return 0
 
 

@@ -19,7 +19,12 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus_eval import default_corpora, load_bundled, load_canons  # noqa: E402
+from corpus_eval import (  # noqa: E402
+    default_corpora,
+    load_bundled,
+    load_canons,
+    markdown_table,
+)
 
 from faultlore.matcher import Matcher  # noqa: E402
 from faultlore.scan import scan_file  # noqa: E402
@@ -59,6 +64,9 @@ def main() -> int:
     parser.add_argument("--corpora", type=Path, default=default_corpora())
     parser.add_argument("--out", type=Path, default=Path("/tmp/faultlore-bench.log"))
     parser.add_argument("--no-canons", action="store_true")
+    parser.add_argument(
+        "--markdown", action="store_true", help="Print a Markdown table."
+    )
     args = parser.parse_args()
     if not (args.corpora / "loghub").is_dir():
         print(f"no corpora at {args.corpora} (pass --corpora)", file=sys.stderr)
@@ -90,7 +98,10 @@ def main() -> int:
             str(findings),
             f"{peak:.0f}",
         )
-    Console().print(table)
+    if args.markdown:
+        print(markdown_table(table))
+    else:
+        Console(width=max(100, Console().width)).print(table)
     return 0
 
 
