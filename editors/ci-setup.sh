@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot chromium libkrb5-dev >/dev/null
+apt-get install -y -qq --no-install-recommends \
+  python3 python3-venv python3-pip emacs-nox elpa-eglot chromium libkrb5-dev >/dev/null
 
 if [ -x "$here/vscode/scripts/ci-setup.sh" ] || [ -f "$here/vscode/scripts/ci-setup.sh" ]; then
   bash "$here/vscode/scripts/ci-setup.sh"
