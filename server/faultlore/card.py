@@ -15,6 +15,7 @@ import attrs
 from faultlore.kb.model import Signature
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
@@ -195,7 +196,22 @@ def build_card(signature: Signature, locale: str = "en") -> Card:
 
 
 def escape_markdown(text: str) -> str:
-    """Escape *text* so Markdown shows it literally and no HTML gets through."""
+    """Escape *text* so Markdown shows it literally and no HTML gets through.
+
+    Backtick code spans are kept: Markdown shows their content verbatim (no HTML, no
+    links), so commands and config lines read as code.
+    """
+    pieces = []
+    position = 0
+    for span in _CODE_SPAN.finditer(text):
+        pieces.append(_escape_plain(text[position : span.start()]))
+        pieces.append(span.group())
+        position = span.end()
+    pieces.append(_escape_plain(text[position:]))
+    return "".join(pieces)
+
+
+def _escape_plain(text: str) -> str:
     text = "".join(_HTML.get(char, char) for char in text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 

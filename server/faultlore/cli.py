@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -14,11 +15,15 @@ from rich.table import Table
 
 from faultlore import __version__, filekinds
 from faultlore.card import build_card, render_markdown
+from faultlore.fixes import COMMENT_PREFIX, inline_ignores, is_ignored
+from faultlore.ignores import Ignores, file_key, read_ignores
 from faultlore.kb import KnowledgeBase, default_sources, load_knowledge_base
+from faultlore.kb.model import SEVERITIES
 from faultlore.kb.validate import check_signatures
-from faultlore.matcher import Matcher
+from faultlore.matcher import Finding, Matcher
 from faultlore.report import Located, to_json, to_sarif
 from faultlore.scan import FileScan, scan_file, scan_stdin, walk
+from faultlore.text import decode, split_lines
 
 logger = logging.getLogger("faultlore")
 
@@ -112,6 +117,13 @@ def main(verbose: int, log_file: Path | None) -> None:
     default=None,
     help="Colour the text output (default: when writing to a terminal).",
 )
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES[::-1]),
+    default="hint",
+    show_default=True,
+    help="Report only findings at least this severe (and exit 1 only for those).",
+)
 @kb_option
 @no_bundled_option
 def check(
@@ -119,10 +131,14 @@ def check(
     output_format: str,
     kind: str | None,
     color: bool | None,
+    min_severity: str,
     kb_paths: tuple[Path, ...],
     no_bundled: bool,
 ) -> None:
     """Scan files, folders (recursively) or - (standard input) for known failures.
+
+    Findings silenced in ./.faultlore.toml, or by an inline
+    ``# faultlore: ignore[ID]`` comment in a config file, are left out.
 
     Exit status: 0 nothing found, 1 findings, 2 usage or input errors.
     """
@@ -134,7 +150,7 @@ def check(
     scans: list[FileScan] = []
     for path in paths:
         if str(path) == "-":
-            scans.append(scan_stdin(matcher, kind or filekinds.LOG))
+            scans.append(scan_stdin(matcher, kind))
         elif path.is_dir():
             for child, child_kind in walk(path):
                 scan = scan_file(matcher, child, kind or child_kind)
@@ -153,6 +169,10 @@ def check(
                 )
             )
 
+    ignores = read_ignores(Path.cwd())
+    if ignores.problem:
+        err.print(f"[yellow]note:[/] {escape(ignores.problem)}", soft_wrap=True)
+    threshold = SEVERITIES.index(min_severity)
     located: list[Located] = []
     for scan in scans:
         if scan.error:
@@ -160,8 +180,10 @@ def check(
             err.print(f"[red]error:[/] {escape(scan.error)}", soft_wrap=True)
         for note in scan.notes:
             err.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
-        for finding in scan.findings:
+        for finding in unsilenced(scan, ignores):
             signature = kb.get(finding.signature_id)
+            if SEVERITIES.index(signature.severity) > threshold:
+                continue
             located.append(
                 Located(scan.path, finding, signature.severity, signature.title)
             )
@@ -182,9 +204,39 @@ def check(
                 f"[{style}]{item.severity}:[/] {escape(item.message)} "
                 f"[dim]\\[{escape(f.signature_id)}][/]"
             )
+        err.print(f"[dim]{summary(located, scans)}[/]", soft_wrap=True)
     if had_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if located else EXIT_CLEAN)
+
+
+def unsilenced(scan: FileScan, ignores: Ignores) -> list[Finding]:
+    """The findings of *scan* that neither ``.faultlore.toml`` nor a comment silence."""
+    stdin = scan.path == "-"
+    key = None if stdin else file_key(Path.cwd(), str(Path(scan.path).absolute()))
+    inline: dict = {}
+    if scan.kind in COMMENT_PREFIX and scan.findings and not stdin:
+        # Config files are small; their comments can silence a finding inline.
+        text, _ = decode(Path(scan.path).read_bytes(), name=scan.path, sniff=False)
+        inline = inline_ignores(split_lines(text), scan.kind)
+    return [
+        f
+        for f in scan.findings
+        if not ignores.ignored(f.signature_id, key)
+        and not (inline and is_ignored(inline, f.line, f.signature_id))
+    ]
+
+
+def summary(located: list[Located], scans: list[FileScan]) -> str:
+    """One line for the end of the text output: how much was found where."""
+    counts = Counter(item.severity for item in located)
+    files = len({item.path for item in located})
+    parts = [f"{counts[s]} {s}" for s in SEVERITIES if counts[s]]
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return (
+        f"{len(located)} finding{'s' if len(located) != 1 else ''}{detail} "
+        f"in {files} of {len(scans)} file{'s' if len(scans) != 1 else ''}"
+    )
 
 
 @main.command()

@@ -121,6 +121,10 @@ def kind_of(path: str | PurePath, text: str | None = None) -> str | None:
             return kind
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in _LOG_NAMES):
         return LOG
+    folders = [part.lower() for part in pure.parts[:-1]]
+    if folders and folders[-1] in ("sites-available", "sites-enabled"):
+        # Debian's site files carry no suffix; Apache keeps the same folder names.
+        return "apache" if {"apache2", "httpd"} & set(folders) else "nginx"
     head = text[:20000] if text else ""
     if name.endswith((".yml", ".yaml")):
         if _COMPOSE_CONTENT.search(head):
@@ -129,7 +133,7 @@ def kind_of(path: str | PurePath, text: str | None = None) -> str | None:
             return "kubernetes"
         return None
     if name.endswith(".conf") or name.endswith(".cnf"):
-        for folder in reversed([part.lower() for part in pure.parts[:-1]]):
+        for folder in reversed(folders):
             for directory, kind in _DIR_RULES:
                 if folder == directory:
                     return kind
@@ -139,6 +143,19 @@ def kind_of(path: str | PurePath, text: str | None = None) -> str | None:
             return "apache"
         if name.endswith(".cnf"):
             return "mysql"
+    return None
+
+
+def sniff(text: str) -> str | None:
+    """The config kind that *text* reads as, when it has no name to go by."""
+    if _COMPOSE_CONTENT.search(text):
+        return "compose"
+    if _KUBERNETES.search(text) or _KUBERNETES_REVERSED.search(text):
+        return "kubernetes"
+    if _NGINX_CONTENT.search(text):
+        return "nginx"
+    if _APACHE_CONTENT.search(text):
+        return "apache"
     return None
 
 

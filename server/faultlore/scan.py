@@ -108,15 +108,21 @@ def scan_file(matcher: Matcher, path: Path, kind: str | None = None) -> FileScan
     return result
 
 
-def scan_stdin(matcher: Matcher, kind: str = filekinds.LOG) -> FileScan:
-    """Scan standard input (read whole: pipes are usually modest)."""
-    result = FileScan("-", kind)
+def scan_stdin(matcher: Matcher, kind: str | None = None) -> FileScan:
+    """Scan standard input (read whole: pipes are usually modest).
+
+    Without *kind*, the content decides (an nginx config, a compose file), else log.
+    """
+    result = FileScan("-", kind or filekinds.LOG)
     try:
         text, notes = decode(sys.stdin.buffer.read(), name="<stdin>")
     except BinaryFileError as exc:
         result.error = str(exc)
         result.binary = True
         return result
+
+    if kind is None:
+        kind = result.kind = filekinds.sniff(text[:20000]) or filekinds.LOG
 
     scan_chunks(matcher, [Chunk(0, split_lines(text), notes)], kind, result)
     return result

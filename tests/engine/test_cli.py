@@ -286,3 +286,61 @@ def test_square_brackets_in_paths_and_notes_are_printed_as_is(tmp_path: Path) ->
 
     assert result.exit_code == 2
     assert f"{missing}: no such file or folder" in result.stderr
+
+
+def test_faultlore_toml_and_inline_comments_silence_findings(
+    logs: Path, monkeypatch
+) -> None:
+    (logs / ".faultlore.toml").write_text(
+        '[ignore]\nsignatures = []\n\n[ignore.files]\n"error.log" = ["test/nginx-body-too-large"]\n'
+    )
+    (logs / "sub" / "sshd_config").write_text(
+        "Port 22\n# faultlore: ignore[test/sshd-use-privilege-separation]\n"
+        "UsePrivilegeSeparation yes\n"
+    )
+    monkeypatch.chdir(logs)
+
+    result = run("check", "--no-bundled", "--kb", SMALL, "error.log", "sub")
+
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert "0 findings in 0 of 2 files" in result.stderr
+
+
+def test_min_severity_leaves_out_milder_findings(logs: Path) -> None:
+    result = run(
+        "check",
+        "--no-bundled",
+        "--kb",
+        SMALL,
+        "--min-severity",
+        "error",
+        str(logs / "sub"),
+    )
+
+    # The sshd finding is a deprecation (a warning): below the threshold.
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_stdin_kind_comes_from_the_content() -> None:
+    config = "Port 22\nUsePrivilegeSeparation yes\n"
+    nginx = "http {\n    server {\n        listen 80;\n    }\n}\n"
+
+    assert run("check", "--no-bundled", "--kb", SMALL, "-", stdin=config).exit_code == 0
+    assert (
+        run(
+            "check", "--no-bundled", "--kb", SMALL, "--kind", "sshd", "-", stdin=config
+        ).exit_code
+        == 1
+    )
+    assert run("check", "--no-bundled", "--kb", SMALL, "-", stdin=nginx).exit_code == 0
+
+
+def test_card_keeps_code_spans_and_escapes_everything_else() -> None:
+    from faultlore.card import escape_markdown
+
+    text = "Set `client_max_body_size 50m;` in <http> [x](command:evil) a_b"
+
+    assert escape_markdown(text) == (
+        "Set `client_max_body_size 50m;` in &lt;http&gt; "
+        "\\[x\\]\\(command:evil\\) a\\_b"
+    )

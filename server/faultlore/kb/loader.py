@@ -341,7 +341,12 @@ def load_knowledge_base(sources: Iterable[Path]) -> KnowledgeBase:
         kb.sources.append(str(source))
         kb.problems.extend(problems)
         for problem in problems:
-            logger.warning("%s", problem)
+            # Callers show kb.problems to the user; the log keeps the detail.
+            logger.debug("%s", problem)
+        if problems:
+            logger.info(
+                "%s: %d problems (first: %s)", source, len(problems), problems[0]
+            )
         for signature in signatures:
             previous = kb.signatures.pop(signature.id, None)
             if previous is not None and previous.source != signature.source:

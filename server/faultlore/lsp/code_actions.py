@@ -24,7 +24,7 @@ from faultlore.fixes import Span, TextEdit, ignore_directive, note_below, plan_s
 from faultlore.kb.model import Signature, Workaround
 from faultlore.lsp.analysis import Document
 from faultlore.lsp.diagnostics import SOURCE
-from faultlore.lsp.ignores import add_ignore, file_key
+from faultlore.ignores import add_ignore, file_key
 from faultlore.lsp.positions import from_position, to_range
 from faultlore.scan import SKIP_DIRS, detect_kind
 from faultlore.text import decode, split_lines

@@ -20,7 +20,7 @@ from faultlore.card import safe_url
 from faultlore.fixes import inline_ignores, is_ignored
 from faultlore.kb.model import KnowledgeBase, Signature
 from faultlore.lsp.analysis import Document
-from faultlore.lsp.ignores import Ignores
+from faultlore.ignores import Ignores
 from faultlore.lsp.positions import finding_range
 from faultlore.lsp.settings import Settings
 from faultlore.matcher import Finding

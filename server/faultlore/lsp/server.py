@@ -27,7 +27,7 @@ from faultlore.kb.loader import KB_SUFFIXES, bundled_path, user_path
 from faultlore.lsp import code_actions, diagnostics, kbfiles, symbols
 from faultlore.lsp.analysis import CHUNK_LINES, Analyzer, Document, apply_change
 from faultlore.lsp.hover import pick, render_hover
-from faultlore.lsp.ignores import FILE_NAME, Ignores, file_key, read_ignores
+from faultlore.ignores import FILE_NAME, Ignores, file_key, read_ignores
 from faultlore.lsp.log import LspLogHandler
 from faultlore.lsp.positions import finding_range, from_position, unit_counter
 from faultlore.lsp.settings import SECTION, Settings, merge, parse_settings

@@ -32,6 +32,10 @@ CASES = [
     ("/work/04-nginx-413-openresty.log", ""),
     # Config files by name, bare and with the prefixes pasted files carry.
     ("/etc/nginx/nginx.conf", ""),
+    # Debian's site files have no suffix; Apache's sites-* folders stay Apache.
+    ("/etc/nginx/sites-enabled/example.com", ""),
+    ("/etc/nginx/sites-available/default", ""),
+    ("/etc/apache2/sites-enabled/000-default.conf", ""),
     ("/work/07-app.nginx.conf", ""),
     ("/work/site.nginx", ""),
     ("/etc/postfix/main.cf", ""),

@@ -138,6 +138,17 @@ function M.kind_of(path, lines)
       return 'log'
     end
   end
+  -- Debian's site files carry no suffix; Apache keeps the same folder names.
+  local parts = vim.split(path:lower(), '/', { plain = true })
+  local parent = parts[#parts - 1]
+  if parent == 'sites-available' or parent == 'sites-enabled' then
+    for i = 1, #parts - 1 do
+      if parts[i] == 'apache2' or parts[i] == 'httpd' then
+        return 'apache'
+      end
+    end
+    return 'nginx'
+  end
   lines = lines or {}
   if name:match('%.ya?ml$') then
     return yaml_kind(lines)
