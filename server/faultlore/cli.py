@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from faultlore import __version__, filekinds
-from faultlore.card import build_card, render_markdown
+from faultlore.card import build_card, render_markdown, render_plain
 from faultlore.fixes import COMMENT_PREFIX, inline_ignores, is_ignored
 from faultlore.ignores import Ignores, file_key, read_ignores
 from faultlore.kb import KnowledgeBase, default_sources, load_knowledge_base
@@ -243,9 +243,10 @@ def summary(located: list[Located], scans: list[FileScan]) -> str:
 @click.argument("signature_id")
 @click.option(
     "--locale",
+    type=click.Choice(["en", "zh"]),
     default="en",
     show_default=True,
-    help="en, or zh for the Chinese fields where the record has them.",
+    help="zh shows the Chinese fields where the record has them.",
 )
 @kb_option
 @no_bundled_option
@@ -268,7 +269,13 @@ def explain(
             soft_wrap=True,
         )
         sys.exit(EXIT_ERROR)
-    Console().print(Markdown(render_markdown(build_card(signature, locale), locale)))
+    card = build_card(signature, locale)
+    out = Console()
+    if out.is_terminal:
+        out.print(Markdown(render_markdown(card, locale)))
+    else:
+        # Piped: plain text, no padding to the terminal width.
+        click.echo(render_plain(card, locale), nl=False)
 
 
 @main.group(name="kb")

@@ -116,6 +116,10 @@ def kind_of(path: str | PurePath, text: str | None = None) -> str | None:
     """
     pure = PurePath(path)
     name = pure.name.lower()
+    if name.endswith(".gz"):
+        # A compressed rotated log is read through gzip: judge it by its inner name.
+        inner = kind_of(pure.with_name(pure.name[:-3]))
+        return LOG if inner == LOG else None
     for pattern, kind in _NAME_RULES:
         if fnmatch.fnmatchcase(name, pattern):
             return kind

@@ -11,7 +11,14 @@ import attrs
 
 from faultlore import filekinds
 from faultlore.matcher import MULTILINE_CONTEXT, Finding, Matcher
-from faultlore.text import BinaryFileError, Chunk, decode, read_chunks, split_lines
+from faultlore.text import (
+    BinaryFileError,
+    Chunk,
+    UnsupportedEncodingError,
+    decode,
+    read_chunks,
+    split_lines,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +109,8 @@ def scan_file(matcher: Matcher, path: Path, kind: str | None = None) -> FileScan
         scan_chunks(matcher, read_chunks(path, display=display), kind, result)
     except BinaryFileError as exc:
         result.error = str(exc)
-        result.binary = True
+        # A folder walk skips binaries quietly, but not text it cannot read.
+        result.binary = not isinstance(exc, UnsupportedEncodingError)
     except OSError as exc:
         result.error = f"{display}: cannot read: {exc.strerror or exc}"
     return result

@@ -8,8 +8,10 @@ the original line: the language server converts them to the client's encoding.
 from __future__ import annotations
 
 import codecs
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 import regex
@@ -24,6 +26,10 @@ BINARY_SNIFF_BYTES = 8192
 
 class BinaryFileError(ValueError):
     """The file holds binary data, not text."""
+
+
+class UnsupportedEncodingError(BinaryFileError):
+    """The file is text, but in an encoding faultlore does not read (UTF-16)."""
 
 
 def split_lines(text: str) -> list[str]:
@@ -95,6 +101,16 @@ class Chunk:
     notes: list[str]
 
 
+def _open_maybe_gzip(path: Path) -> BinaryIO:
+    """Open *path* as bytes, through gzip when compressed (``syslog.2.gz``)."""
+    stream = path.open("rb")
+    if stream.read(2) == b"\x1f\x8b":
+        stream.close()
+        return gzip.open(path, "rb")
+    stream.seek(0)
+    return stream
+
+
 def read_chunks(
     path: Path, *, chunk_bytes: int = 8 << 20, display: str | None = None
 ) -> Iterator[Chunk]:
@@ -105,8 +121,12 @@ def read_chunks(
     """
     name = display or str(path)
     line_number = 0
-    with path.open("rb") as stream:
+    with _open_maybe_gzip(path) as stream:
         head = stream.read(BINARY_SNIFF_BYTES)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnsupportedEncodingError(
+                f"{name}: UTF-16 text; convert it to UTF-8 first (iconv -f UTF-16)"
+            )
         if b"\x00" in head:
             raise BinaryFileError(f"{name}: binary data (NUL bytes), not a text file")
         pending = head

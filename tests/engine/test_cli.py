@@ -344,3 +344,17 @@ def test_card_keeps_code_spans_and_escapes_everything_else() -> None:
         "Set `client_max_body_size 50m;` in &lt;http&gt; "
         "\\[x\\]\\(command:evil\\) a\\_b"
     )
+
+
+def test_gzipped_rotated_logs_are_read_and_utf16_is_named(tmp_path: Path) -> None:
+    import gzip
+
+    with gzip.open(tmp_path / "error.log.2.gz", "wt") as stream:
+        stream.write("ok\n" + NGINX_ERROR)
+    (tmp_path / "wide.log").write_bytes(NGINX_ERROR.encode("utf-16"))
+
+    result = run("check", "--no-bundled", "--kb", SMALL, str(tmp_path))
+
+    assert "error.log.2.gz:2:" in result.stdout
+    assert "wide.log: UTF-16 text" in result.stderr
+    assert result.exit_code == 2
