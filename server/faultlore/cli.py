@@ -231,7 +231,11 @@ def summary(located: list[Located], scans: list[FileScan]) -> str:
     """One line for the end of the text output: how much was found where."""
     counts = Counter(item.severity for item in located)
     files = len({item.path for item in located})
-    parts = [f"{counts[s]} {s}" for s in SEVERITIES if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'information' else ''}"
+        for s in SEVERITIES
+        if counts[s]
+    ]
     detail = f" ({', '.join(parts)})" if parts else ""
     return (
         f"{len(located)} finding{'s' if len(located) != 1 else ''}{detail} "
