@@ -322,6 +322,14 @@ def markdown_table(table: Table) -> str:
     return "\n".join(lines)
 
 
+def print_table(table: Table, *, markdown: bool) -> None:
+    """Print *table* for a terminal, or as Markdown for the README."""
+    if markdown:
+        print(markdown_table(table))
+    else:
+        Console(width=max(100, Console().width)).print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=default_corpora())
@@ -396,10 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         "benign logs: most frequent",
         lambda m: ", ".join(f"{i} x{n}" for i, n in m["benign_top"][:3]) or "-",
     )
-    if args.markdown:
-        print(markdown_table(table))
-    else:
-        Console(width=max(100, Console().width)).print(table)
+    print_table(table, markdown=args.markdown)
     return 0
 
 

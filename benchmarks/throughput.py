@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,7 +22,7 @@ from corpus_eval import (  # noqa: E402
     default_corpora,
     load_bundled,
     load_canons,
-    markdown_table,
+    print_table,
 )
 
 from faultlore.matcher import Matcher  # noqa: E402
@@ -98,10 +97,7 @@ def main() -> int:
             str(findings),
             f"{peak:.0f}",
         )
-    if args.markdown:
-        print(markdown_table(table))
-    else:
-        Console(width=max(100, Console().width)).print(table)
+    print_table(table, markdown=args.markdown)
     return 0
 
 
