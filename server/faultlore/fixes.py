@@ -17,7 +17,7 @@ level, which is the http context: a new ``http`` block there would not load.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import regex
@@ -42,6 +42,8 @@ COMMENT_PREFIX = {
 _DIRECTIVE = regex.compile(r"faultlore:\s*ignore(?:\[([^\]]*)\])?")
 _KEY = regex.compile(r"^\s*([A-Za-z_][\w.\-]*)")
 _DEFAULT_INDENT = "    "
+_REDIS_PER_ARGUMENT = frozenset({"client-output-buffer-limit", "rename-command"})
+"""Redis directives set once per first argument (a client class, a command)."""
 
 
 @attrs.frozen
@@ -65,7 +67,7 @@ class TextEdit:
 def apply_edits(
     lines: Sequence[str], edits: Sequence[TextEdit], newline: str = "\n"
 ) -> str:
-    """The text after *edits* (which must not overlap); used by tests and the server."""
+    """The text after *edits* (which must not overlap), as a client would make it."""
     text = newline.join(lines)
     starts = [0]
     for line in lines[:-1]:
@@ -210,29 +212,86 @@ def _indent(text: str, indent: str, newline: str) -> str:
     return newline.join(out)
 
 
-def _key(text: str) -> str | None:
-    """The setting a snippet line sets: the directive name or the ini key."""
+def _key(text: str, kind: str = "") -> str | None:
+    """The setting a snippet line sets: the directive name or the ini key.
+
+    A ``pg_hba.conf`` line is a rule of its own, keyed by what it matches (type,
+    database, user and, for hosts, address), not by its first word; some redis
+    directives are keyed by their first argument too.
+    """
     first = text.strip().split("\n")[0]
+    if kind == "pg_hba":
+        fields = first.split()
+        if not fields or fields[0].startswith("#"):
+            return None
+        return " ".join(fields[: 3 if fields[0] == "local" else 4]).lower()
     found = _KEY.match(first)
-    return found.group(1).lower() if found else None
+    if found is None:
+        return None
+    key = found.group(1).lower()
+    if kind == "redis" and key in _REDIS_PER_ARGUMENT:
+        return " ".join(first.split()[:2]).lower()
+    return key
 
 
-def _same_key(line: str, key: str | None) -> bool:
+def _same_key(line: str, key: str | None, kind: str = "") -> bool:
     if key is None:
         return False
     stripped = line.strip()
     if not stripped or stripped[0] in "#;":
         return False
-    found = _KEY.match(stripped)
-    return bool(found) and found.group(1).lower() == key
+    return _key(stripped, kind) == key
+
+
+def _settings(text: str, kind: str = "") -> list[tuple[str, str]] | None:
+    """A snippet of plain settings as (key, line) pairs, one distinct key a line.
+
+    None for anything else (blocks, indented or keyless lines), which is inserted
+    whole.
+    """
+    pairs = []
+    for part in text.split("\n"):
+        key = _key(part, kind)
+        if key is None or part[:1] in " \t" or "{" in part or "}" in part:
+            return None
+        pairs.append((key, part))
+    if len({key for key, _part in pairs}) != len(pairs):
+        return None
+    return pairs
 
 
 def _at_end(text: str, lines: Sequence[str], kind: str, newline: str) -> list[TextEdit]:
-    key = _key(text) if "\n" not in text else None
-    for number, line in enumerate(lines):
-        if _same_key(line, key) and _indent_of(line) == "":
-            return [TextEdit(Span(number, 0, number, len(line)), text)]
-    return _append(text, lines, newline)
+    pairs = _settings(text, kind)
+    if pairs is None:
+        return _append(text, lines, newline)
+    top = [n for n, line in enumerate(lines) if _indent_of(line) == ""]
+    return _replace_or_add(
+        pairs,
+        lines,
+        top,
+        lambda line, key: _same_key(line, key, kind),
+        lambda missing: _append(newline.join(missing), lines, newline),
+    )
+
+
+def _replace_or_add(
+    pairs: list[tuple[str, str]],
+    lines: Sequence[str],
+    candidates: Sequence[int],
+    same: Callable[[str, str], bool],
+    add: Callable[[list[str]], list[TextEdit]],
+) -> list[TextEdit]:
+    """Replace the first candidate line setting each key; *add* the lines left."""
+    edits, missing = [], []
+    for key, part in pairs:
+        number = next((n for n in candidates if same(lines[n], key)), None)
+        if number is None:
+            missing.append(part)
+        else:
+            edits.append(TextEdit(Span(number, 0, number, len(lines[number])), part))
+    if missing:
+        edits += add(missing)
+    return edits
 
 
 def _append(text: str, lines: Sequence[str], newline: str) -> list[TextEdit]:
@@ -356,9 +415,15 @@ def _into_section(
     if section is None:
         return _append(f"[{name}]{newline}{text}", lines, newline)
     start, end = section
-    key = _key(text) if "\n" not in text else None
-    for number in range(start + 1, end + 1):
-        if _same_key(lines[number].split("=")[0], key):
-            return [TextEdit(Span(number, 0, number, len(lines[number])), text)]
     header = lines[start]
-    return [TextEdit(Span(start, len(header), start, len(header)), newline + text)]
+    after_header = Span(start, len(header), start, len(header))
+    pairs = _settings(text)
+    if pairs is None:
+        return [TextEdit(after_header, newline + text)]
+    return _replace_or_add(
+        pairs,
+        lines,
+        range(start + 1, end + 1),
+        lambda line, key: _same_key(line.split("=")[0], key),
+        lambda missing: [TextEdit(after_header, newline + newline.join(missing))],
+    )

@@ -292,7 +292,8 @@ def test_faultlore_toml_and_inline_comments_silence_findings(
     logs: Path, monkeypatch
 ) -> None:
     (logs / ".faultlore.toml").write_text(
-        '[ignore]\nsignatures = []\n\n[ignore.files]\n"error.log" = ["test/nginx-body-too-large"]\n'
+        "[ignore]\nsignatures = []\n\n[ignore.files]\n"
+        '"error.log" = ["test/nginx-body-too-large"]\n'
     )
     (logs / "sub" / "sshd_config").write_text(
         "Port 22\n# faultlore: ignore[test/sshd-use-privilege-separation]\n"

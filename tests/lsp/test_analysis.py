@@ -148,3 +148,12 @@ def test_empty_file(matcher):
     document = Document.open("file:///e.log", "/e.log", "log", 1, "")
     Analyzer(matcher).scan_range(document)
     assert document.findings == [] and document.lines == [""]
+
+
+def test_whole_text_change_takes_the_new_line_breaks(matcher):
+    # Fixes written after the client replaced the text must use its line breaks.
+    document = Document.open("file:///f.conf", "/f.conf", "nginx", 1, "a\nb\n")
+    apply_change(
+        document, types.TextDocumentContentChangeWholeDocument(text="a\r\nb\r\n"), None
+    )
+    assert document.newline == "\r\n" and document.lines == ["a", "b", ""]

@@ -138,6 +138,53 @@ def run(snippet: Snippet, text: str, kind: str, match: Span | None = None) -> st
             "a\n  b\n  c 1;\n  d 2;\n",
             id="after-line-multi-line-snippet",
         ),
+        # Several settings at once: each replaces its own line or is added.
+        pytest.param(
+            Snippet("auth = yes\nmaps = hash:/etc/sasl", "postfix", "end"),
+            "relayhost =\nauth = no\n",
+            "postfix",
+            None,
+            "relayhost =\nauth = yes\nmaps = hash:/etc/sasl\n",
+            id="end-multi-line-replaces-each-key",
+        ),
+        pytest.param(
+            Snippet("max_connections = 500\nwait_timeout = 60", None, "section:mysqld"),
+            "[mysqld]\nmax_connections = 100\n[client]\n",
+            "mysql",
+            None,
+            "[mysqld]\nwait_timeout = 60\nmax_connections = 500\n[client]\n",
+            id="section-multi-line-replaces-each-key",
+        ),
+        # pg_hba lines are rules, not settings: another host rule is kept.
+        pytest.param(
+            Snippet("host  all  all  192.0.2.0/24  scram-sha-256", "pg_hba", "end"),
+            "local all postgres peer\nhost all all 127.0.0.1/32 md5\n",
+            "pg_hba",
+            None,
+            "local all postgres peer\nhost all all 127.0.0.1/32 md5\n"
+            "host  all  all  192.0.2.0/24  scram-sha-256\n",
+            id="pg-hba-adds-a-rule",
+        ),
+        # ... and the rule for the same connections is replaced.
+        pytest.param(
+            Snippet("local   all    all    scram-sha-256", "pg_hba", "end"),
+            "local all postgres peer\nlocal all all peer\n",
+            "pg_hba",
+            None,
+            "local all postgres peer\nlocal   all    all    scram-sha-256\n",
+            id="pg-hba-replaces-the-same-rule",
+        ),
+        # One limit per client class: the replica line is the one replaced.
+        pytest.param(
+            Snippet("client-output-buffer-limit replica 1gb 512mb 120", "redis", "end"),
+            "client-output-buffer-limit normal 0 0 0\n"
+            "client-output-buffer-limit replica 256mb 64mb 60\n",
+            "redis",
+            None,
+            "client-output-buffer-limit normal 0 0 0\n"
+            "client-output-buffer-limit replica 1gb 512mb 120\n",
+            id="redis-key-with-class",
+        ),
         # Carried over from a log (no match in this file): falls back to the end.
         pytest.param(
             Snippet("maxmemory 2gb", "redis", "after_line"),

@@ -47,6 +47,10 @@ def test_defaults_round_trip():
         pytest.param(
             {"maxDiagnosticsPerDocument": 0}, "maxDiagnosticsPerDocument", id="zero-cap"
         ),
+        # An empty path would load the whole workspace folder as a knowledge base.
+        pytest.param(
+            {"knowledgeBase": {"paths": [""]}}, "knowledgeBase.paths", id="empty-path"
+        ),
     ],
 )
 def test_bad_value_gets_default_and_one_message(raw, key):

@@ -25,6 +25,14 @@ logger = logging.getLogger(__name__)
 CHUNK_LINES = 20000
 """Lines scanned at a time in a full scan (progress is reported between chunks)."""
 
+REACH_BACK = 50
+"""Findings before an edit looked at for a multi-line one reaching into it."""
+
+
+def detect_newline(text: str) -> str:
+    """The line break edits to *text* should use: ``\r\n`` if its start has one."""
+    return "\r\n" if "\r\n" in text[:10000] else "\n"
+
 
 @attrs.define(eq=False)
 class Document:
@@ -60,7 +68,7 @@ class Document:
         language_id: str = "",
     ) -> Document:
         lines = split_lines(text)
-        newline = "\r\n" if "\r\n" in text[:10000] else "\n"
+        newline = detect_newline(text)
         return cls(
             uri, path, kind, version, lines, language_id, newline, dirty=(0, len(lines))
         )
@@ -84,18 +92,25 @@ class Document:
                 out.append(finding)
         return list(reversed(out))
 
+    def rescan_all(self) -> None:
+        """Drop every finding and mark every line for scanning, invalidating scans."""
+        self.generation += 1
+        self.findings = []
+        self.dirty = (0, len(self.lines))
+        self.lowest_edit = 0
+
 
 def apply_change(document: Document, change: object, counter: Counter) -> None:
     """Apply one ``TextDocumentContentChangeEvent`` (incremental or whole text)."""
-    document.generation += 1
     change_range = getattr(change, "range", None)
     text: str = change.text  # type: ignore[attr-defined]
     if change_range is None:
         document.lines = split_lines(text)
-        document.findings = []
-        document.dirty = (0, len(document.lines))
-        document.lowest_edit = 0
+        document.newline = detect_newline(text)
+        document.rescan_all()
         return
+
+    document.generation += 1
 
     lines = document.lines
     start_line = min(change_range.start.line, len(lines))
@@ -141,20 +156,25 @@ def apply_change(document: Document, change: object, counter: Counter) -> None:
 
 
 def _shift(findings: list[Finding], start: int, end: int, delta: int) -> list[Finding]:
-    """Drop findings touching lines *start*..*end*; move the later ones by *delta*."""
+    """Drop findings touching lines *start*..*end*; move the later ones by *delta*.
+
+    Works in place, so an edit at the end of a long log costs nothing per finding.
+    """
     lo = bisect.bisect_left(findings, start, key=_line)
     hi = bisect.bisect_right(findings, end, key=_line)
-    before = [f for f in findings[:lo] if f.end_line < start]
-    # Multi-line findings before the change that reach into it are dropped too.
-    if len(before) != lo:
-        logger.debug("dropping %d findings that reach into an edit", lo - len(before))
     after = findings[hi:]
     if delta:
         after = [
             attrs.evolve(f, line=f.line + delta, end_line=f.end_line + delta)
             for f in after
         ]
-    return before + after
+    findings[lo:] = after
+    # Multi-line findings before the change that reach into it are dropped too.
+    for index in range(lo - 1, max(0, lo - REACH_BACK) - 1, -1):
+        if findings[index].end_line >= start:
+            logger.debug("dropping a finding that reaches into an edit")
+            del findings[index]
+    return findings
 
 
 class Analyzer:
@@ -185,7 +205,7 @@ class Analyzer:
             )
         # A multi-line finding starting before the range but reaching into it is redone.
         before = bisect.bisect_left(document.findings, start, key=_line)
-        for finding in document.findings[max(0, before - 50) : before]:
+        for finding in document.findings[max(0, before - REACH_BACK) : before]:
             if finding.end_line >= start:
                 start = min(start, finding.line)
         started = time.perf_counter()

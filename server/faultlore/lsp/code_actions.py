@@ -21,10 +21,10 @@ from pygls.uris import from_fs_path, to_fs_path
 from faultlore.card import build_card, render_markdown, render_plain, safe_url
 from faultlore.filekinds import CONFIG_KINDS, LOG
 from faultlore.fixes import Span, TextEdit, ignore_directive, note_below, plan_snippet
-from faultlore.kb.model import Signature, Workaround
-from faultlore.lsp.analysis import Document
-from faultlore.lsp.diagnostics import SOURCE
 from faultlore.ignores import add_ignore, file_key
+from faultlore.kb.model import Signature, Workaround
+from faultlore.lsp.analysis import Document, detect_newline
+from faultlore.lsp.diagnostics import SOURCE
 from faultlore.lsp.positions import from_position, to_range
 from faultlore.scan import SKIP_DIRS, detect_kind
 from faultlore.text import decode, split_lines
@@ -324,14 +324,18 @@ def config_targets(
     found: list[tuple[str, list[str], int | None, str]] = []
     seen: set[str] = set()
     for document in ls.documents.values():
-        if document.kind == kind:
+        if document.kind == kind and _takes_settings(document.path):
             found.append(
                 (document.path, document.lines, document.version, document.newline)
             )
             seen.add(os.path.normcase(os.path.abspath(document.path)))
     root = ls.root()
     if root is not None:
-        candidates = [path for path, k in _workspace_files(root) if k == kind]
+        candidates = [
+            path
+            for path, k in _workspace_files(root)
+            if k == kind and _takes_settings(path)
+        ]
         candidates.sort(
             key=lambda path: -_shared_prefix(Path(path).name, Path(origin.path).name)
         )
@@ -345,9 +349,14 @@ def config_targets(
                 text, _notes = decode(Path(path).read_bytes(), name=path)
             except (OSError, ValueError):
                 continue
-            newline = "\r\n" if "\r\n" in text[:10000] else "\n"
-            found.append((path, split_lines(text), None, newline))
+            found.append((path, split_lines(text), None, detect_newline(text)))
     return found[:MAX_TARGETS]
+
+
+def _takes_settings(path: str) -> bool:
+    """Whether a fix from a log may go into *path*: postfix's ``master.cf`` lists
+    services, and a ``main.cf`` parameter there stops postfix from starting."""
+    return not Path(path).name.endswith("master.cf")
 
 
 def _workspace_files(root: Path) -> list[tuple[str, str]]:

@@ -18,9 +18,9 @@ from lsprotocol import types
 
 from faultlore.card import safe_url
 from faultlore.fixes import inline_ignores, is_ignored
+from faultlore.ignores import Ignores
 from faultlore.kb.model import KnowledgeBase, Signature
 from faultlore.lsp.analysis import Document
-from faultlore.ignores import Ignores
 from faultlore.lsp.positions import finding_range
 from faultlore.lsp.settings import Settings
 from faultlore.matcher import Finding

@@ -22,12 +22,12 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from faultlore import __version__, filekinds
+from faultlore.ignores import FILE_NAME, Ignores, file_key, read_ignores
 from faultlore.kb import KnowledgeBase, load_knowledge_base
 from faultlore.kb.loader import KB_SUFFIXES, bundled_path, user_path
 from faultlore.lsp import code_actions, diagnostics, kbfiles, symbols
 from faultlore.lsp.analysis import CHUNK_LINES, Analyzer, Document, apply_change
 from faultlore.lsp.hover import pick, render_hover
-from faultlore.ignores import FILE_NAME, Ignores, file_key, read_ignores
 from faultlore.lsp.log import LspLogHandler
 from faultlore.lsp.positions import finding_range, from_position, unit_counter
 from faultlore.lsp.settings import SECTION, Settings, merge, parse_settings
@@ -51,7 +51,8 @@ CMD_OPEN_DOCS = "faultlore.openDocs"
 
 
 class FaultloreProtocol(LanguageServerProtocol):
-    """pygls' protocol with two changes, both about what faultlore keeps itself."""
+    """pygls' protocol, offering pull diagnostics only in pull mode and leaving the
+    text of open documents to the server."""
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -114,6 +115,7 @@ class FaultloreServer(LanguageServer):
 
     @property
     def markdown(self) -> bool:
+        """Whether the client renders Markdown in hovers."""
         formats = getattr(
             getattr(self.client_capabilities.text_document, "hover", None),
             "content_format",
@@ -261,13 +263,23 @@ class FaultloreServer(LanguageServer):
     async def reload_kb(self) -> int:
         """Reload the knowledge base and re-diagnose every open document."""
         await self.load_kb_async()
-        self.ignores = read_ignores(self.root())
+        self.ignores = self.read_ignores()
         await self.rediagnose_all()
         return len(self.kb)
 
+    def read_ignores(self) -> Ignores:
+        """The workspace's ``.faultlore.toml``; the last good one if it is malformed."""
+        try:
+            return read_ignores(self.root())
+        except Exception:
+            # A hand-edited file of the wrong shape (`ignore = "x"`) must not stop
+            # initialize or the reload.
+            logger.exception("reading %s failed", FILE_NAME)
+            return self.ignores
+
     def reload_ignores(self) -> None:
         """Re-read ``.faultlore.toml`` and report again (nothing needs rescanning)."""
-        self.ignores = read_ignores(self.root())
+        self.ignores = self.read_ignores()
         self._kb_fingerprint = self._fingerprint()
         if not self.pull_mode:
             for document in list(self.documents.values()):
@@ -293,7 +305,8 @@ class FaultloreServer(LanguageServer):
         """Merge the client's settings over the initialization options; apply."""
         raw = dict(self.init_options)
         if isinstance(pushed, dict):
-            raw = merge(raw, pushed.get(SECTION, pushed) or {})
+            section = pushed.get(SECTION, pushed)
+            raw = merge(raw, section if isinstance(section, dict) else {})
         elif self.client_supports("workspace", "configuration"):
             try:
                 answer = await self.workspace_configuration_async(
@@ -359,7 +372,7 @@ class FaultloreServer(LanguageServer):
             mode == "pull" or (mode == "auto" and can_refresh)
         )
         self.load_kb()
-        self.ignores = read_ignores(self.root())
+        self.ignores = self.read_ignores()
 
     async def start_watching(self) -> None:
         """Watch the knowledge-base files through the client, else poll them."""
@@ -477,7 +490,14 @@ class FaultloreServer(LanguageServer):
             # Keep the last good diagnostics; the traceback goes to the log.
             logger.exception("%s: scan failed", document.uri)
             return
-        if not self.pull_mode and self.documents.get(document.uri) is document:
+        # A scan made stale by a newer edit leaves the document dirty: the newer
+        # scan publishes, never this one.
+        current = document.dirty is None
+        if (
+            current
+            and not self.pull_mode
+            and self.documents.get(document.uri) is document
+        ):
             self.publish(document)
 
     async def analyze(self, document: Document) -> None:
@@ -487,7 +507,8 @@ class FaultloreServer(LanguageServer):
             if document.kind == "kb":
                 await self._check_kb_document(document)
                 return
-            if (
+            # Loop: a whole-text change or a reload during a full scan asks for another.
+            while (
                 document.dirty == (0, len(document.lines))
                 and len(document.lines) > FULL_SCAN_THREAD_LINES
             ):
@@ -632,8 +653,8 @@ class FaultloreServer(LanguageServer):
                 document.kind = self.kind_for(
                     document.path, document.text, document.language_id
                 )
-            document.findings = []
-            document.dirty = (0, len(document.lines))
+            # A new generation: a scan still running with the old matcher is dropped.
+            document.rescan_all()
             await self.refresh(document)
         if self.pull_mode and self.client_supports(
             "workspace", "diagnostics", "refresh_support"
@@ -641,9 +662,17 @@ class FaultloreServer(LanguageServer):
             self.workspace_diagnostic_refresh(None)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log unexpected errors instead of popping them up (pygls' default)."""
+        """Log unexpected errors with their traceback instead of popping them up."""
+        # pygls hands over a JsonRpcInternalError keeping the handler's traceback
+        # in `data`; any other error may still carry its own.
+        data = getattr(error, "data", None)
+        frames = data.get("traceback") if isinstance(data, dict) else None
         logger.error(
-            "server error (%s): %s", getattr(source, "__name__", source), error
+            "server error (%s): %s%s",
+            getattr(source, "__name__", source),
+            error,
+            "\n" + "".join(frames) if frames else "",
+            exc_info=None if frames else error,
         )
 
 

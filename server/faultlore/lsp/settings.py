@@ -39,11 +39,17 @@ def _globs(_instance: Any, attribute: attrs.Attribute, value: Any) -> None:
         raise ValueError("an empty glob matches nothing")
 
 
+def _paths(_instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    # An empty path would resolve to the workspace root and load every JSON file in it.
+    if any(not path.strip() for path in value):
+        raise ValueError("an empty path names no knowledge-base file")
+
+
 @attrs.define
 class KnowledgeBaseSettings:
     """Where signatures come from."""
 
-    paths: list[str] = attrs.field(factory=list)
+    paths: list[str] = attrs.field(factory=list, validator=_paths)
     """Extra knowledge-base files or folders, loaded after the bundled one, the user
     folder and the workspace's `.faultlore/` folder. Relative paths are resolved
     against the first workspace folder."""
