@@ -147,34 +147,28 @@ def fix_actions(
             edits = plan_snippet(
                 snippet, document.lines, document.kind, span, document.newline
             )
-            actions.append(
-                types.CodeAction(
-                    title=_title(f"Fix: {workaround.action}{rate}"),
-                    kind=FIX,
-                    diagnostics=[diagnostic],
-                    edit=workspace_edit(
-                        ls, document.uri, document.version, document.lines, edits
-                    ),
-                )
+            edit = workspace_edit(
+                ls, document.uri, document.version, document.lines, edits
             )
+            actions.append(_fix(f"Fix: {workaround.action}{rate}", diagnostic, edit))
         elif target_kind in CONFIG_KINDS:
             for path, lines, version, newline in config_targets(
                 ls, target_kind, document
             ):
                 edits = plan_snippet(snippet, lines, target_kind, None, newline)
-                actions.append(
-                    types.CodeAction(
-                        title=_title(
-                            f"Fix in {Path(path).name}: {workaround.action}{rate}"
-                        ),
-                        kind=FIX,
-                        diagnostics=[diagnostic],
-                        edit=workspace_edit(
-                            ls, from_fs_path(path), version, lines, edits
-                        ),
-                    )
-                )
+                edit = workspace_edit(ls, from_fs_path(path), version, lines, edits)
+                title = f"Fix in {Path(path).name}: {workaround.action}{rate}"
+                actions.append(_fix(title, diagnostic, edit))
     return actions
+
+
+def _fix(
+    title: str, diagnostic: types.Diagnostic, edit: types.WorkspaceEdit
+) -> types.CodeAction:
+    """A quick fix for *diagnostic* that applies *edit*."""
+    return types.CodeAction(
+        title=_title(title), kind=FIX, diagnostics=[diagnostic], edit=edit
+    )
 
 
 def note_actions(
